@@ -1,0 +1,80 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import (
+    Edition,
+    Highlight,
+    KeyFigure,
+    Milestone,
+    Organization,
+    Person,
+    Session,
+    Track,
+    Venue,
+)
+
+BOTH = "default"  # required_languages key: the listed fields are needed in every language
+
+
+@register(Organization)
+class OrganizationTranslationOptions(TranslationOptions):
+    fields = ["name", "short_name"]
+    required_languages = {BOTH: ["name"]}
+
+
+@register(Person)
+class PersonTranslationOptions(TranslationOptions):
+    fields = ["name", "title"]
+    required_languages = {BOTH: ["name"]}
+
+
+@register(Edition)
+class EditionTranslationOptions(TranslationOptions):
+    fields = [
+        "name",
+        "short_name",
+        "tagline",
+        "theme",
+        "summary",
+        "background",
+        "outcomes_overview",
+        "city",
+        "logo_description",
+        "trademark_note",
+    ]
+    required_languages = {BOTH: ["name", "theme", "summary", "city"]}
+
+
+@register(KeyFigure)
+class KeyFigureTranslationOptions(TranslationOptions):
+    fields = ["unit", "label", "note"]
+    required_languages = {BOTH: ["label"]}
+
+
+@register(Venue)
+class VenueTranslationOptions(TranslationOptions):
+    fields = ["name", "description"]
+    required_languages = {BOTH: ["name"]}
+
+
+@register(Track)
+class TrackTranslationOptions(TranslationOptions):
+    fields = ["name", "description"]
+    required_languages = {BOTH: ["name"]}
+
+
+@register(Session)
+class SessionTranslationOptions(TranslationOptions):
+    fields = ["title", "summary", "description"]
+    required_languages = {BOTH: ["title"]}
+
+
+@register(Milestone)
+class MilestoneTranslationOptions(TranslationOptions):
+    fields = ["time_note", "title", "body"]
+    required_languages = {BOTH: ["title", "body"]}
+
+
+@register(Highlight)
+class HighlightTranslationOptions(TranslationOptions):
+    fields = ["title", "body"]
+    required_languages = {BOTH: ["title", "body"]}

@@ -1,0 +1,199 @@
+"""What the conference produced and how it was received."""
+
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Edition, Organization, Person
+from wic.models import ContentModel
+
+
+class Document(ContentModel):
+    class Kind(models.TextChoices):
+        OUTCOME = "outcome", _("outcome document")
+        BLUE_BOOK = "blue_book", _("blue book")
+
+    edition = models.ForeignKey(
+        Edition, models.PROTECT, related_name="documents", verbose_name=_("edition")
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    issuer = models.ForeignKey(
+        Organization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("issued or compiled by"),
+    )
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    summary = models.TextField(_("summary"))
+    body = models.TextField(_("text"), blank=True)
+    file = models.FileField(
+        _("PDF file"),
+        upload_to="documents/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+    )
+    cover = models.ImageField(_("cover"), upload_to="documents/covers/", blank=True)
+
+    class Meta:
+        ordering = ["edition", "sort_order", "released_on", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "slug"], name="outcomes_document_unique_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("outcomes:document-detail", args=[self.edition.year, self.slug])
+
+
+class DocumentSection(ContentModel):
+    document = models.ForeignKey(
+        Document, models.CASCADE, related_name="sections", verbose_name=_("document")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    heading = models.CharField(_("heading"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="outcomes_documentsection_unique_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.heading}"
+
+    def get_absolute_url(self):
+        return self.document.get_absolute_url() + f"#section-{self.number}"
+
+
+class Field(ContentModel):
+    """A technology field: AI, 5G, big data…"""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("technology field")
+        verbose_name_plural = _("technology fields")
+
+    def __str__(self):
+        return self.name or self.slug
+
+
+class Achievement(ContentModel):
+    class Category(models.TextChoices):
+        BASIC_THEORY = "basic_theory", _("basic theory")
+        TECHNOLOGY = "technology", _("technology")
+        PRODUCT = "product", _("product")
+        BUSINESS_MODEL = "business_model", _("business model")
+        COMPREHENSIVE = "comprehensive", _("comprehensive")
+
+    edition = models.ForeignKey(
+        Edition, models.PROTECT, related_name="achievements", verbose_name=_("edition")
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    title = models.CharField(_("title"), max_length=300)
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        related_name="achievements",
+        verbose_name=_("organization"),
+    )
+    fields = models.ManyToManyField(
+        Field, related_name="achievements", blank=True, verbose_name=_("technology fields")
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Category.choices,
+        blank=True,
+        help_text=_("Leave empty when the source does not say."),
+    )
+    summary = models.TextField(_("summary"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["edition", "sort_order", "pk"]
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "slug"], name="outcomes_achievement_unique_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("outcomes:achievement-detail", args=[self.edition.year, self.slug])
+
+
+class PressEvaluation(ContentModel):
+    class Kind(models.TextChoices):
+        MEDIA = "media", _("media commentary")
+        EXPERT = "expert", _("expert view")
+
+    class Language(models.TextChoices):
+        CHINESE = "zh-hans", _("Chinese")
+        ENGLISH = "en", _("English")
+
+    edition = models.ForeignKey(
+        Edition, models.PROTECT, related_name="press_evaluations", verbose_name=_("edition")
+    )
+    quote = models.TextField(_("quote"))
+    outlet = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="press_evaluations",
+        verbose_name=_("outlet or institution"),
+    )
+    author = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="press_evaluations",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    source_url = models.URLField(_("link to the source"), blank=True)
+    original_language = models.CharField(
+        _("original language"),
+        max_length=10,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("The language the quote was first published in, if known."),
+    )
+
+    class Meta:
+        ordering = ["edition", "sort_order", "pk"]
+        verbose_name = _("press evaluation")
+        verbose_name_plural = _("press evaluations")
+
+    def __str__(self):
+        text = self.quote or ""
+        return text[:60] + ("…" if len(text) > 60 else "")
+
+    def get_absolute_url(self):
+        return reverse("outcomes:press-list", args=[self.edition.year]) + f"#press-{self.pk}"
