@@ -2,6 +2,7 @@ from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
     Edition,
+    Forum,
     Highlight,
     KeyFigure,
     Milestone,
@@ -66,6 +67,13 @@ class TrackTranslationOptions(TranslationOptions):
 class SessionTranslationOptions(TranslationOptions):
     fields = ["title", "summary", "description"]
     required_languages = {BOTH: ["title"]}
+
+
+@register(Forum)
+class ForumTranslationOptions(TranslationOptions):
+    """The proxy shares Session's columns; registering it lets the admin show its tabs."""
+
+    fields = []
 
 
 @register(Milestone)

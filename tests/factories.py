@@ -236,3 +236,150 @@ def make_press_evaluation(**overrides):
     }
     fields.update(overrides)
     return PressEvaluation.objects.create(**fields)
+
+
+def make_editor(**overrides):
+    """A staff user in the Editors group (not a superuser), as `setup_editors` makes it."""
+    # Imported here: this builder was appended after the module's imports.
+    from django.contrib.auth import get_user_model
+
+    from wic.management.commands.setup_editors import setup_editors
+
+    n = _next()
+    fields = {"username": f"editor-{n}", "is_staff": True}
+    fields.update(overrides)
+    password = fields.pop("password", None)
+    user = get_user_model().objects.create_user(password=password, **fields)
+    user.groups.add(setup_editors())
+    return user
+
+
+def make_agenda(**edition_overrides):
+    """A small programme like 2018's, for the agenda, filter and calendar tests.
+
+    Returns a namespace: `edition`, `venues` (`center` with its hall `theatre`, and
+    `banquet`), `tracks` (`economy`, `governance`) and the sessions by name: `expo`
+    (7 Nov, all day), `opening` (7 Nov 09:00–10:30), `plenary` (7 Nov afternoon), `silk_road`
+    (8 Nov 09:00–12:00), `governance` (8 Nov 14:00–17:30), `closing` (9 Nov afternoon),
+    and `draft` (unpublished).
+    """
+    from types import SimpleNamespace
+
+    edition = make_edition(
+        **{
+            "number": 5,
+            "year": 2018,
+            "name_zh_hans": "第五届世界互联网大会",
+            "name_en": "Fifth World Internet Conference",
+            "is_current": True,
+            **edition_overrides,
+        }
+    )
+    center = make_venue(
+        slug="wicec",
+        name_zh_hans="乌镇互联网国际会展中心",
+        name_en="Wuzhen Internet International Convention and Exhibition Center",
+    )
+    theatre = make_venue(
+        slug="theatre", parent=center, name_zh_hans="网剧场", name_en="Internet Theatre"
+    )
+    banquet = make_venue(
+        slug="banquet", name_zh_hans="乌镇宴会中心", name_en="Wuzhen Banquet Center"
+    )
+    economy = make_track(
+        edition=edition, slug="digital-economy", name_zh_hans="数字经济", name_en="Digital economy"
+    )
+    governance_track = make_track(
+        edition=edition,
+        slug="governance",
+        name_zh_hans="网络空间治理",
+        name_en="Cyberspace governance",
+    )
+    nov = datetime.date
+
+    def session(**fields):
+        return make_session(edition=edition, **fields)
+
+    return SimpleNamespace(
+        edition=edition,
+        venues=SimpleNamespace(center=center, theatre=theatre, banquet=banquet),
+        tracks=SimpleNamespace(economy=economy, governance=governance_track),
+        opening=session(
+            slug="opening-ceremony",
+            kind=Session.Kind.OPENING,
+            title_zh_hans="开幕式",
+            title_en="Opening ceremony",
+            summary_zh_hans="黄坤明出席开幕式并发表主旨演讲。",
+            summary_en="Huang Kunming attended and delivered a keynote speech.",
+            date=nov(2018, 11, 7),
+            part_of_day=Session.PartOfDay.MORNING,
+            starts_at=datetime.time(9, 0),
+            ends_at=datetime.time(10, 30),
+            venue=theatre,
+        ),
+        expo=session(
+            slug="light-of-internet-expo",
+            kind=Session.Kind.EXPO,
+            title_zh_hans="“互联网之光”博览会",
+            title_en="Light of Internet Expo",
+            date=nov(2018, 11, 7),
+            part_of_day=Session.PartOfDay.ALL_DAY,
+            venue=center,
+        ),
+        plenary=session(
+            slug="plenary-session",
+            kind=Session.Kind.PLENARY,
+            title_zh_hans="全体会议",
+            title_en="Plenary session",
+            date=nov(2018, 11, 7),
+            part_of_day=Session.PartOfDay.AFTERNOON,
+            venue=center,
+        ),
+        silk_road=session(
+            slug="digital-silk-road",
+            kind=Session.Kind.FORUM,
+            title_zh_hans="数字丝路国际合作论坛",
+            title_en="Digital Silk Road Forum",
+            summary_zh_hans="数字经济合作",
+            summary_en="Cooperation in the digital economy",
+            date=nov(2018, 11, 8),
+            part_of_day=Session.PartOfDay.MORNING,
+            starts_at=datetime.time(9, 0),
+            ends_at=datetime.time(12, 0),
+            venue=banquet,
+            track=economy,
+        ),
+        governance=session(
+            slug="internet-governance",
+            kind=Session.Kind.FORUM,
+            title_zh_hans="互联网治理论坛",
+            title_en="Internet Governance Forum",
+            summary_zh_hans="构建网络空间命运共同体",
+            summary_en="A community with a shared future in cyberspace",
+            date=nov(2018, 11, 8),
+            part_of_day=Session.PartOfDay.AFTERNOON,
+            starts_at=datetime.time(14, 0),
+            ends_at=datetime.time(17, 30),
+            venue=theatre,
+            track=governance_track,
+        ),
+        closing=session(
+            slug="closing-ceremony",
+            kind=Session.Kind.CLOSING,
+            title_zh_hans="闭幕式",
+            title_en="Closing ceremony",
+            date=nov(2018, 11, 9),
+            part_of_day=Session.PartOfDay.AFTERNOON,
+            venue=theatre,
+        ),
+        draft=session(
+            slug="draft-forum",
+            kind=Session.Kind.FORUM,
+            title_zh_hans="草稿论坛",
+            title_en="Draft forum",
+            date=nov(2018, 11, 8),
+            part_of_day=Session.PartOfDay.MORNING,
+            venue=banquet,
+            is_published=False,
+        ),
+    )

@@ -1,0 +1,97 @@
+"""The site's management commands: setup_editors, check_content, create_demo_editor."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from tests.factories import make_document, make_milestone, make_session, make_track
+
+
+def run(name, **options):
+    """Run a command in English (its messages are translated) and return its output."""
+    out = StringIO()
+    with translation.override("en"):
+        call_command(name, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_setup_editors_is_idempotent_and_removes_extra_permissions():
+    run("setup_editors")
+    group = Group.objects.get(name="Editors")
+    first = set(group.permissions.values_list("pk", flat=True))
+    group.permissions.add(Permission.objects.get(codename="add_user"))
+
+    output = run("setup_editors")
+
+    assert Group.objects.filter(name="Editors").count() == 1
+    assert set(group.permissions.values_list("pk", flat=True)) == first
+    assert output == "Group “Editors”: 72 permissions on the site's content.\n"
+
+
+@pytest.mark.django_db
+def test_check_content_passes_when_published_content_is_complete():
+    make_session()
+    make_milestone(title_en="", is_published=False)  # drafts may be incomplete
+
+    output = run("check_content")
+
+    assert output == "All published content complete in both languages.\n"
+
+
+@pytest.mark.django_db
+def test_check_content_lists_every_gap_of_published_items_and_fails():
+    session = make_session(title_en="")
+    track = make_track(edition=session.edition, description_zh_hans="说明")
+    document = make_document(edition=session.edition, summary_zh_hans="")
+    out = StringIO()
+
+    with translation.override("en"), pytest.raises(CommandError) as failure:
+        call_command("check_content", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        f"events.Track pk={track.pk} “{track.name_en}”: description missing in en",
+        # Named in the report's language, falling back to Chinese where English is empty.
+        f"events.Session pk={session.pk} “{session.title_zh_hans}”: title missing in en",
+        f"outcomes.Document pk={document.pk} “{document.title_en}”: summary missing in zh-hans",
+    ]
+    assert str(failure.value) == "3 published items miss text in Chinese or English."
+    assert failure.value.returncode == 1
+
+
+@pytest.mark.django_db
+def test_create_demo_editor_refuses_without_debug(settings):
+    settings.DEBUG = False
+
+    with translation.override("en"), pytest.raises(CommandError) as failure:
+        call_command("create_demo_editor", stdout=StringIO())
+
+    assert "DEBUG is off" in str(failure.value)
+    assert not get_user_model().objects.filter(username="editor").exists()
+
+
+@pytest.mark.django_db
+def test_create_demo_editor_makes_a_staff_editor_and_resets_it(settings):
+    settings.DEBUG = True
+
+    first = run("create_demo_editor")
+    second = run("create_demo_editor")
+
+    lines = second.splitlines()
+    password = lines[2].removeprefix("  password: ")
+    assert lines == [
+        "Demo editor ready.",
+        "  username: editor",
+        f"  password: {password}",
+        "  admin: http://127.0.0.1:8000/admin/",
+    ]
+    assert password not in first  # a new password each time
+    user = authenticate(username="editor", password=password)
+    assert user is not None
+    assert (user.is_staff, user.is_superuser) == (True, False)
+    assert [group.name for group in user.groups.all()] == ["Editors"]
+    assert get_user_model().objects.filter(username="editor").count() == 1
