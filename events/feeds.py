@@ -1,0 +1,55 @@
+"""The preparation and progress timeline as an RSS feed, one per edition and language."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.db.models import F
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .models import Edition, Milestone
+
+
+class MilestoneFeed(Feed):
+    """`/<lang>/<year>/news/feed/`: LocaleMiddleware has activated the URL's language,
+    so titles and texts come in that language (modeltranslation) and so does <language>."""
+
+    def get_object(self, request, year):
+        return get_object_or_404(Edition.objects.published(), year=year)
+
+    def title(self, edition):
+        return gettext("%(edition)s: news") % {"edition": edition.name}
+
+    def link(self, edition):
+        return reverse("events:news", args=[edition.year])
+
+    def description(self, edition):
+        return gettext("Preparation and progress of %(edition)s.") % {"edition": edition.name}
+
+    def items(self, edition):
+        # Newest first, as feed readers expect; undated items last.
+        return (
+            Milestone.objects.published()
+            .filter(edition=edition)
+            .select_related("edition")
+            .order_by(F("date").desc(nulls_last=True), "-sort_order", "-pk")
+        )
+
+    def item_title(self, milestone):
+        return milestone.title
+
+    def item_description(self, milestone):
+        return milestone.body
+
+    def item_link(self, milestone):
+        return milestone.get_absolute_url()
+
+    def item_pubdate(self, milestone):
+        if milestone.date is None:
+            return None
+        # A day of the conference's calendar: midnight, Beijing time.
+        return datetime.datetime.combine(
+            milestone.date, datetime.time.min, tzinfo=timezone.get_default_timezone()
+        )

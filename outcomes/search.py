@@ -1,0 +1,41 @@
+"""What of the outcomes and their reception the site search finds (see wic/search.py)."""
+
+from wic import search
+
+from .models import Achievement, Document, PressEvaluation
+
+search.register(
+    Document,
+    fields=["title", "subtitle", "summary", "body", "sections__heading", "sections__body"],
+    queryset=lambda: (
+        Document.objects.published().filter(edition__is_published=True).select_related("edition")
+    ),
+    summary_field="summary",
+)
+search.register(
+    Achievement,
+    fields=[
+        "title",
+        "summary",
+        "description",
+        "organization__name",
+        "organization__short_name",
+        "fields__name",
+    ],
+    queryset=lambda: (
+        Achievement.objects.published()
+        .filter(edition__is_published=True)
+        .select_related("edition", "organization")
+    ),
+    summary_field="summary",
+)
+search.register(
+    PressEvaluation,
+    fields=["quote", "outlet__name", "outlet__short_name", "author__name"],
+    queryset=lambda: (
+        PressEvaluation.objects.published()
+        .filter(edition__is_published=True)
+        .select_related("edition", "outlet", "author")
+    ),
+    title_field="quote",
+)

@@ -1,0 +1,163 @@
+"""agenda.ics, read back with the icalendar library as a calendar application would."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from icalendar import Calendar
+
+from tests.factories import make_agenda
+from tests.outcomes.pages import texts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agenda():
+    return make_agenda()
+
+
+def path(language, name="events:agenda-ics", *args):
+    with translation.override(language):
+        return reverse(name, args=[2018, *args])
+
+
+def calendar(response):
+    assert response.status_code == 200
+    return Calendar.from_ical(response.content)
+
+
+def events(cal):
+    return cal.walk("VEVENT")
+
+
+def test_calendar_is_served_as_text_calendar_with_a_filename(client, agenda):
+    response = client.get(path("en"))
+
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="wic-2018-agenda.ics"'
+    cal = calendar(response)
+    assert cal["VERSION"] == "2.0"
+    assert cal["PRODID"].startswith("-//World Internet Conference//")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"day": "2018-11-08"},
+        {"kind": "forum"},
+        {"venue": "wicec"},
+        {"track": "governance"},
+        {"q": "数字"},
+        {"day": "2018-11-07", "venue": "wicec", "kind": "expo"},
+        {"day": "not-a-day"},
+    ],
+)
+def test_calendar_has_one_event_per_item_the_agenda_lists(client, agenda, params):
+    page = client.get(path("en", "events:agenda"), params)
+    cal = calendar(client.get(path("en"), params))
+
+    assert [str(e["SUMMARY"]) for e in events(cal)] == texts(page, "h4")
+
+
+def test_timed_items_use_beijing_time_with_its_vtimezone(client, agenda):
+    cal = calendar(client.get(path("en"), {"slug": "digital-silk-road"}))
+
+    (event,) = events(cal)
+    assert event["DTSTART"].params["TZID"] == "Asia/Shanghai"
+    assert event["DTSTART"].dt == datetime.datetime(
+        2018, 11, 8, 9, 0, tzinfo=event["DTSTART"].dt.tzinfo
+    )
+    assert event["DTSTART"].dt.utcoffset() == datetime.timedelta(hours=8)
+    assert event["DTEND"].dt.hour == 12
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    assert b"DTSTART;TZID=Asia/Shanghai:20181108T090000" in cal.to_ical()
+
+
+def test_items_known_only_by_part_of_day_are_all_day_dates(client, agenda):
+    cal = calendar(client.get(path("en"), {"day": "2018-11-07"}))
+
+    starts = {str(e["SUMMARY"]): e["DTSTART"] for e in events(cal)}
+    assert starts["Light of Internet Expo"].dt == datetime.date(2018, 11, 7)
+    assert starts["Light of Internet Expo"].params["VALUE"] == "DATE"
+    assert starts["Plenary session"].dt == datetime.date(2018, 11, 7)
+    assert isinstance(starts["Opening ceremony"].dt, datetime.datetime)
+    plenary = next(e for e in events(cal) if str(e["SUMMARY"]) == "Plenary session")
+    assert plenary["DTEND"].dt == datetime.date(2018, 11, 8)
+
+
+def test_uids_are_stable_across_requests_and_languages(client, agenda):
+    first = calendar(client.get(path("en")))
+    second = calendar(client.get(path("en")))
+    chinese = calendar(client.get(path("zh-hans")))
+
+    uids = [str(e["UID"]) for e in events(first)]
+    assert uids == [str(e["UID"]) for e in events(second)]
+    assert uids == [str(e["UID"]) for e in events(chinese)]
+    assert uids[1] == f"session-{agenda.opening.pk}@wuzhen-wic"
+    assert len(set(uids)) == len(uids)
+
+
+@pytest.mark.parametrize(
+    ("language", "summary", "location", "url"),
+    [
+        (
+            "zh-hans",
+            "数字丝路国际合作论坛",
+            "乌镇宴会中心",
+            "http://testserver/zh-hans/2018/agenda/digital-silk-road/",
+        ),
+        (
+            "en",
+            "Digital Silk Road Forum",
+            "Wuzhen Banquet Center",
+            "http://testserver/en/2018/agenda/digital-silk-road/",
+        ),
+    ],
+)
+def test_calendar_text_follows_the_language_of_the_url(
+    client, agenda, language, summary, location, url
+):
+    cal = calendar(client.get(path(language), {"slug": "digital-silk-road"}))
+
+    (event,) = events(cal)
+    assert str(event["SUMMARY"]) == summary
+    assert str(event["LOCATION"]) == location
+    assert str(event["URL"]) == url
+    assert str(event["DESCRIPTION"]).startswith(
+        "数字经济合作" if language == "zh-hans" else "Cooperation in the digital economy"
+    )
+
+
+def test_location_names_the_building_of_a_hall(client, agenda):
+    cal = calendar(client.get(path("en"), {"slug": "opening-ceremony"}))
+
+    (event,) = events(cal)
+    assert str(event["LOCATION"]) == (
+        "Internet Theatre, Wuzhen Internet International Convention and Exhibition Center"
+    )
+
+
+def test_one_item_export_is_named_after_it(client, agenda):
+    response = client.get(path("en"), {"slug": "digital-silk-road"})
+
+    assert response["Content-Disposition"] == (
+        'attachment; filename="wic-2018-digital-silk-road.ics"'
+    )
+
+
+def test_drafts_are_not_in_the_visitors_calendar(client, admin_client, agenda):
+    visitor = calendar(client.get(path("en"), {"slug": "draft-forum"}))
+    staff = calendar(admin_client.get(path("en"), {"slug": "draft-forum"}))
+
+    assert events(visitor) == []
+    assert [str(e["SUMMARY"]) for e in events(staff)] == ["Draft forum"]
+
+
+def test_invalid_filters_give_an_empty_valid_calendar(client, agenda):
+    cal = calendar(client.get(path("en"), {"kind": "<script>", "day": "%00"}))
+
+    assert events(cal) == []
+    assert cal["VERSION"] == "2.0"

@@ -1,0 +1,192 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertNotContains
+
+from outcomes.models import PressEvaluation
+from tests.factories import make_edition, make_organization, make_person, make_press_evaluation
+from tests.outcomes.pages import attribute, elements, texts
+
+pytestmark = pytest.mark.django_db
+
+
+def url_in(language, *args):
+    with translation.override(language):
+        return reverse("outcomes:press-list", args=args or [2018])
+
+
+@pytest.fixture
+def edition():
+    return make_edition(year=2018)
+
+
+@pytest.fixture
+def xinhua_quote(edition):
+    return make_press_evaluation(
+        edition=edition,
+        quote_zh_hans="乌镇峰会搭建了对话平台。",
+        quote_en="The Wuzhen Summit built a platform for dialogue.",
+        original_language=PressEvaluation.Language.CHINESE,
+        kind=PressEvaluation.Kind.MEDIA,
+        outlet=make_organization(name_zh_hans="新华社", name_en="Xinhua News Agency"),
+        author=make_person(
+            name_zh_hans="李明", name_en="Li Ming", title_zh_hans="记者", title_en="reporter"
+        ),
+        published_on=datetime.date(2018, 11, 9),
+        source_url="https://example.org/xinhua/2018-11-09",
+        sort_order=1,
+    )
+
+
+@pytest.fixture
+def expert_quote(edition):
+    return make_press_evaluation(
+        edition=edition,
+        quote_zh_hans="一次成功的大会。",
+        quote_en="A successful conference.",
+        original_language=PressEvaluation.Language.ENGLISH,
+        kind=PressEvaluation.Kind.EXPERT,
+        sort_order=2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "quotes"),
+    [
+        ("zh-hans", ["乌镇峰会搭建了对话平台。", "一次成功的大会。"]),
+        ("en", ["The Wuzhen Summit built a platform for dialogue.", "A successful conference."]),
+    ],
+)
+def test_press_list_quotes_every_published_evaluation_in_the_active_language(
+    client, edition, xinhua_quote, expert_quote, language, quotes
+):
+    make_press_evaluation(edition=edition, quote_en="Draft quote", is_published=False)
+    make_press_evaluation(quote_en="Another edition's quote")
+
+    response = client.get(url_in(language))
+
+    assert response.status_code == 200
+    assert texts(response, "blockquote") == quotes
+    assert [attribute(li, "id") for li in elements(response, "li", class_="press-item")] == [
+        f"press-{xinhua_quote.pk}",
+        f"press-{expert_quote.pk}",
+    ]
+
+
+def test_press_evaluation_names_author_position_outlet_date_and_source(client, xinhua_quote):
+    response = client.get(url_in("en"))
+
+    item = elements(response, "li", class_="press-item")[0]
+    assert texts(item, "figcaption") == ["Li Ming, reporter, Xinhua News Agency, 9 November 2018"]
+    assert texts(item, "cite") == ["Xinhua News Agency"]
+    assert [attribute(t, "datetime") for t in elements(item, "time")] == ["2018-11-09"]
+    assert [attribute(a, "href") for a in elements(item, "a", class_="source-link")] == [
+        "https://example.org/xinhua/2018-11-09"
+    ]
+
+
+def test_press_evaluation_without_source_has_no_source_link(client, expert_quote):
+    response = client.get(url_in("en"))
+
+    assert elements(response, "a", class_="source-link") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "translated"),
+    # The Chinese original read in English is a translation, and the English one in Chinese.
+    [("en", [True, False]), ("zh-hans", [False, True])],
+)
+def test_press_evaluation_says_when_the_quote_is_a_translation(
+    client, xinhua_quote, expert_quote, language, translated
+):
+    response = client.get(url_in(language))
+
+    items = elements(response, "li", class_="press-item")
+    assert [bool(texts(i, "span", class_="translated-note")) for i in items] == translated
+
+
+def test_translation_note_names_the_original_language(client, xinhua_quote):
+    response = client.get(url_in("en"))
+
+    assert texts(response, "span", class_="translated-note") == ["Translated from Chinese"]
+
+
+def test_a_quote_shown_through_the_fallback_is_not_called_a_translation(client, edition):
+    make_press_evaluation(
+        edition=edition,
+        quote_zh_hans="只有中文。",
+        quote_en="",
+        original_language=PressEvaluation.Language.CHINESE,
+    )
+
+    response = client.get(url_in("en"))
+
+    quote = elements(response, "blockquote")[0]
+    assert attribute(quote, "lang") == "zh-Hans"
+    assert texts(response, "span", class_="translated-note") == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("media", ["The Wuzhen Summit built a platform for dialogue."]),
+        ("expert", ["A successful conference."]),
+    ],
+)
+def test_press_list_filters_by_kind(client, xinhua_quote, expert_quote, kind, expected):
+    response = client.get(url_in("en"), {"kind": kind})
+
+    assert texts(response, "blockquote") == expected
+
+
+def test_press_list_with_an_unknown_kind_lists_nothing_and_says_why(client, xinhua_quote):
+    response = client.get(url_in("en"), {"kind": "gossip"})
+
+    assert response.status_code == 200
+    assert texts(response, "blockquote") == []
+    errors = elements(response, "div", class_="form-errors")
+    assert texts(errors[0], "li") == [
+        "Kind: Select a valid choice. gossip is not one of the available choices."
+    ]
+
+
+def test_press_list_filter_error_is_translated_on_the_chinese_page(client, xinhua_quote):
+    response = client.get(url_in("zh-hans"), {"kind": "gossip"})
+
+    # Django's own zh_Hans catalogue translates the form error.
+    errors = elements(response, "div", class_="form-errors")[0]
+    assert texts(errors, "li")[0].endswith(": 选择一个有效的选项。 gossip 不在可用的选项中。")
+
+
+def test_press_list_hides_draft_outlets_and_authors(client, edition):
+    make_press_evaluation(
+        edition=edition,
+        outlet=make_organization(name_en="Hidden Outlet", is_published=False),
+        author=make_person(name_en="Hidden Author", is_published=False),
+    )
+
+    response = client.get(url_in("en"))
+
+    assertNotContains(response, "Hidden Outlet")
+    assertNotContains(response, "Hidden Author")
+
+
+def test_press_list_is_404_for_an_unknown_year(client, xinhua_quote):
+    response = client.get(url_in("en", 2017))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_press_list_queries_do_not_grow_with_evaluations(
+    client, edition, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        make_press_evaluation(edition=edition, outlet=make_organization(), author=make_person())
+
+    with django_assert_max_num_queries(2):
+        response = client.get(url_in("en"))
+
+    assert len(elements(response, "blockquote")) == count

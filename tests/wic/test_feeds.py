@@ -1,0 +1,123 @@
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import make_edition, make_milestone
+from tests.outcomes.pages import attribute, elements
+
+pytestmark = pytest.mark.django_db
+
+
+def feed_url(language, year=2018):
+    with translation.override(language):
+        return reverse("events:news-feed", args=[year])
+
+
+def read_feed(client, language):
+    response = client.get(feed_url(language))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    return ET.fromstring(response.content).find("channel")
+
+
+@pytest.fixture
+def edition():
+    edition = make_edition(
+        year=2018, name_zh_hans="第五届世界互联网大会", name_en="Fifth World Internet Conference"
+    )
+    make_milestone(
+        edition=edition,
+        date=datetime.date(2018, 9, 28),
+        title_zh_hans="新闻发布会",
+        title_en="Press conference",
+        body_zh_hans="国务院新闻办公室举行发布会。",
+        body_en="The State Council Information Office held a press conference.",
+    )
+    make_milestone(
+        edition=edition,
+        date=datetime.date(2018, 11, 7),
+        title_zh_hans="大会开幕",
+        title_en="Opening",
+        body_zh_hans="大会在乌镇开幕。",
+        body_en="The conference opened in Wuzhen.",
+    )
+    make_milestone(edition=edition, date=None, title_zh_hans="无日期", title_en="Undated")
+    make_milestone(edition=edition, title_en="Draft milestone", is_published=False)
+    make_milestone(title_en="Another edition's milestone")
+    return edition
+
+
+@pytest.mark.parametrize(
+    ("language", "channel_title", "titles", "description"),
+    [
+        (
+            "zh-hans",
+            "第五届世界互联网大会",
+            ["大会开幕", "新闻发布会", "无日期"],
+            "大会在乌镇开幕。",
+        ),
+        (
+            "en",
+            "Fifth World Internet Conference",
+            ["Opening", "Press conference", "Undated"],
+            "The conference opened in Wuzhen.",
+        ),
+    ],
+)
+def test_news_feed_lists_the_published_timeline_newest_first_in_the_urls_language(
+    client, edition, language, channel_title, titles, description
+):
+    channel = read_feed(client, language)
+
+    assert channel.findtext("title").startswith(channel_title)
+    assert channel.findtext("language") == language
+    assert channel.findtext("link") == f"http://testserver/{language}/2018/news/"
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == titles
+    assert items[0].findtext("description") == description
+
+
+def test_news_feed_items_link_to_their_place_on_the_news_page(client, edition):
+    channel = read_feed(client, "en")
+
+    opening = edition.milestones.get(title_en="Opening")
+    item = channel.findall("item")[0]
+    assert item.findtext("link") == f"http://testserver/en/2018/news/#milestone-{opening.pk}"
+    assert item.findtext("guid") == item.findtext("link")
+    assert item.findtext("pubDate") == "Wed, 07 Nov 2018 00:00:00 +0800"
+    assert channel.findall("item")[2].findtext("pubDate") is None
+
+
+@pytest.mark.parametrize("year", [2017, 2019])
+def test_news_feed_is_404_for_unknown_or_draft_edition(client, edition, year):
+    make_edition(year=2019, is_published=False)
+
+    response = client.get(feed_url("en", year))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_news_feed_queries_do_not_grow(client, count, django_assert_max_num_queries):
+    edition = make_edition(year=2018)
+    for _ in range(count):
+        make_milestone(edition=edition)
+
+    with django_assert_max_num_queries(2):
+        channel = read_feed(client, "en")
+
+    assert len(channel.findall("item")) == count
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_news_page_announces_its_feed(client, edition, language):
+    with translation.override(language):
+        news_url = reverse("events:news", args=[2018])
+
+    response = client.get(news_url)
+
+    links = elements(response, "link", rel="alternate", type="application/rss+xml")
+    assert [attribute(link, "href") for link in links] == [feed_url(language)]
