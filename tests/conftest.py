@@ -17,3 +17,10 @@ def _default_language():
     """A test-client request leaves its language active; start every test from the default."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Views are tested as they render; the page cache has its own tests
+    (tests/wic/test_page_cache.py, tests/serving/), which turn it back on."""
+    settings.PAGE_CACHE = False

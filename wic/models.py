@@ -29,3 +29,23 @@ class ContentModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ContentVersion(models.Model):
+    """One row that moves whenever any content changes (see wic/cache.py).
+
+    Pages are cached under the current token, so a new token makes every cached page
+    unreachable at once, in every process. It lives in the database, next to the content,
+    so the change and the new token commit together and a cache flush can never bring
+    back an old page.
+    """
+
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

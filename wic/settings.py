@@ -23,6 +23,17 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-dev-only")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Production behind a reverse proxy that terminates HTTPS and sets X-Forwarded-Proto
+# (docs/deploy.md): DJANGO_HTTPS=1 turns on the redirect to https, secure cookies and HSTS.
+HTTPS = os.environ.get("DJANGO_HTTPS") == "1"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("DJANGO_HSTS_PRELOAD", "1") == "1"
+
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, so its admin classes patch the forms
     "django.contrib.admin",
@@ -44,6 +55,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # 304s from the ETag / Last-Modified of every GET, cached pages included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # After LocaleMiddleware: the page cache keys on the language (wic/cache.py).
+    "wic.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -65,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wic.context_processors.site",
             ],
         },
     },
@@ -75,8 +91,52 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many processes on one file: WAL lets visitors read while an editor writes, and
+    # BEGIN IMMEDIATE makes writers queue at the start of a transaction (for up to
+    # `timeout` seconds) instead of failing with "database is locked" half-way through.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast, with a message naming DATABASE_URL (wic/checks.py), when it is unreachable.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
+# The cache that keeps whole pages (wic/cache.py). Every process of the site must share it:
+# files under var/cache/ on one machine, Redis when REDIS_URL is set. Sessions stay in the
+# database, so nothing but the page cache depends on it, and it is guarded: if it fails, pages
+# are rendered from the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "wic",
+            # A dead or unreachable Redis must cost milliseconds, not seconds, per try.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "wic.cache.PageFileCache",  # FileBasedCache, culled less often
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# The page cache is on in production and off with DEBUG (templates change under your feet).
+PAGE_CACHE = os.environ.get("DJANGO_PAGE_CACHE", "0" if DEBUG else "1") == "1"
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "86400"))
+# Part of every page's cache key; by default a digest of the code (wic.cache.release).
+RELEASE = os.environ.get("DJANGO_RELEASE", "")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -99,10 +159,13 @@ MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs come from the English titl
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"  # admin tabs, served from static/
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# The app serves uploads itself (wic/media.py) unless a reverse proxy or object storage
+# does: DJANGO_SERVE_MEDIA=0 then (docs/deploy.md).
+SERVE_MEDIA = os.environ.get("DJANGO_SERVE_MEDIA", "1") == "1"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

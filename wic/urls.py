@@ -1,13 +1,38 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.decorators.vary import vary_on_cookie
+from django.views.generic import RedirectView
+
+from events.sitemaps import sitemaps as events_sitemaps
+from outcomes.sitemaps import sitemaps as outcomes_sitemaps
+
+from .media import serve_media
+from .views import RobotsView, SearchView
+
+sitemaps = {**events_sitemaps, **outcomes_sitemaps}
 
 urlpatterns = [
+    # `/` → `/zh-hans/` or `/en/`: LocaleMiddleware has activated the language of the
+    # cookie, else of Accept-Language, else LANGUAGE_CODE; it adds Vary: Accept-Language.
+    path(
+        "",
+        vary_on_cookie(RedirectView.as_view(pattern_name="events:home")),
+        name="root",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", RobotsView.as_view(), name="robots"),
 ]
 
+if settings.SERVE_MEDIA:  # uploads; see wic/media.py for when a proxy serves them instead
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media))
+
 urlpatterns += i18n_patterns(
+    path("search/", SearchView.as_view(), name="search"),
     path("", include("events.urls")),
     path("", include("outcomes.urls")),
 )
