@@ -24,6 +24,9 @@ class ContentModel(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking: the admin saves only if the row still has the version the
+    # editor loaded, and moves it by one (wic/locking.py).
+    edit_version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
