@@ -40,6 +40,7 @@ class EditionAdmin(ContentAdmin):
     date_hierarchy = "starts_on"
     ordering = ["-year"]
     inlines = [EditionRoleInline, KeyFigureInline]
+    rich_text_fields = ["background", "outcomes_overview", "logo_description"]
 
 
 @admin.register(Organization)
@@ -115,6 +116,7 @@ class SessionAdmin(ContentAdmin):
     autocomplete_fields = ["edition", "track", "venue"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SessionOrganizerInline, SessionSpeakerInline]
+    rich_text_fields = ["description"]
 
 
 @admin.register(Forum)
@@ -134,6 +136,7 @@ class MilestoneAdmin(ContentAdmin):
     search_fields = both_languages("title", "body", "time_note")
     date_hierarchy = "date"
     autocomplete_fields = ["edition"]
+    rich_text_fields = ["body"]
 
 
 @admin.register(Highlight)
@@ -145,6 +148,7 @@ class HighlightAdmin(ContentAdmin):
     date_hierarchy = "date"
     ordering = ["edition", "category", "number", "sort_order", "pk"]
     autocomplete_fields = ["edition", "organization"]
+    rich_text_fields = ["body"]
 
 
 @admin.register(KeyFigure)

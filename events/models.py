@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wic.models import ContentModel
+from wic.uploads import UploadTo, validate_image
 
 
 class Organization(ContentModel):
@@ -70,7 +71,12 @@ class Edition(ContentModel):
     city = models.CharField(_("place"), max_length=120)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    logo = models.ImageField(_("logo"), upload_to="editions/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=UploadTo("editions", "logo"),
+        blank=True,
+        validators=[validate_image],
+    )
     logo_description = models.TextField(_("logo and its meaning"), blank=True)
     trademark_note = models.TextField(_("trademark note"), blank=True)
     last_revised_at = models.DateTimeField(
@@ -502,7 +508,12 @@ class Highlight(ContentModel):
         related_name="highlights",
         verbose_name=_("organization"),
     )
-    image = models.ImageField(_("image"), upload_to="highlights/", blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to=UploadTo("highlights", "image"),
+        blank=True,
+        validators=[validate_image],
+    )
     video_url = models.URLField(_("video link"), blank=True)
 
     class Meta:

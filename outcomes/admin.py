@@ -8,6 +8,7 @@ from .models import Achievement, Document, DocumentSection, Field, PressEvaluati
 class DocumentSectionInline(ContentStackedInline):
     model = DocumentSection
     fields = ["number", "heading", "body", "is_published", "sort_order"]
+    rich_text_fields = ["body"]
 
 
 @admin.register(Document)
@@ -21,6 +22,7 @@ class DocumentAdmin(ContentAdmin):
     autocomplete_fields = ["edition", "issuer"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DocumentSectionInline]
+    rich_text_fields = ["body"]
 
 
 @admin.register(Field)
@@ -43,6 +45,7 @@ class AchievementAdmin(ContentAdmin):
     ordering = ["edition", "sort_order", "pk"]
     autocomplete_fields = ["edition", "organization", "fields"]
     prepopulated_fields = {"slug": ["title"]}
+    rich_text_fields = ["description"]
 
 
 @admin.register(PressEvaluation)

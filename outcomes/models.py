@@ -1,12 +1,12 @@
 """What the conference produced and how it was received."""
 
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Edition, Organization, Person
 from wic.models import ContentModel
+from wic.uploads import UploadTo, validate_image, validate_pdf
 
 
 class Document(ContentModel):
@@ -34,11 +34,16 @@ class Document(ContentModel):
     body = models.TextField(_("text"), blank=True)
     file = models.FileField(
         _("PDF file"),
-        upload_to="documents/",
+        upload_to=UploadTo("documents", "file"),
         blank=True,
-        validators=[FileExtensionValidator(["pdf"])],
+        validators=[validate_pdf],
     )
-    cover = models.ImageField(_("cover"), upload_to="documents/covers/", blank=True)
+    cover = models.ImageField(
+        _("cover"),
+        upload_to=UploadTo("documents/covers", "cover"),
+        blank=True,
+        validators=[validate_image],
+    )
 
     class Meta:
         ordering = ["edition", "sort_order", "released_on", "pk"]
