@@ -1,5 +1,7 @@
 import pytest
 from django.conf import settings
+from django.http import HttpRequest
+from django.test import Client
 from django.utils import translation
 
 
@@ -24,3 +26,17 @@ def _page_cache_off(settings):
     """Views are tested as they render; the page cache has its own tests
     (tests/wic/test_page_cache.py, tests/serving/), which turn it back on."""
     settings.PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
+def _login_with_a_request(monkeypatch):
+    """django-axes (login throttling, on in every test) needs the request that a login comes
+    with, and the test client's `login()` passes none: give it a blank one, as axes' docs
+    advise. `force_login()` needs nothing."""
+    login = Client.login
+
+    def login_with_request(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_with_request)

@@ -6,9 +6,11 @@ SQLite in the project folder, uploads in `media/`, DEBUG off unless DJANGO_DEBUG
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,6 +22,8 @@ def env_list(name, default=""):
 
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-dev-only")
+# Old keys still accepted while a new one takes over (docs/security.md, "Rotate the secret key").
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -34,6 +38,29 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
 SECURE_HSTS_PRELOAD = os.environ.get("DJANGO_HSTS_PRELOAD", "1") == "1"
 
+# Security headers on every response, in development too, so that anything they break shows
+# up early (docs/security.md). Cookies are never readable from JavaScript: no script of ours
+# or the admin's reads them (the admin's forms carry the CSRF token themselves).
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"  # other sites see the origin only
+X_FRAME_OPTIONS = "DENY"
+# django-csp: no inline script or style anywhere (JSON-LD is data, not script). Uploads served
+# from another origin (object storage) need that origin here: DJANGO_CSP_IMG_ORIGINS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *env_list("DJANGO_CSP_IMG_ORIGINS")],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, so its admin classes patch the forms
     "django.contrib.admin",
@@ -45,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_filters",
+    "csp",
+    "axes",  # login throttling; its tables come from its own migrations
     "wic",
     "events",
     "outcomes",
@@ -52,18 +81,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache: cached pages get the policy on every hit too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database outage answers 503 with Retry-After, not a traceback (wic/middleware.py).
+    "wic.middleware.DatabaseUnavailableMiddleware",
+    # Before sessions, languages and auth: a cached page skips them all; it keys on the
+    # language LocaleMiddleware will pick and answers conditional GETs itself (wic/cache.py).
+    "wic.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # 304s from the ETag / Last-Modified of every GET, cached pages included.
+    # 304s from the ETag / Last-Modified of every other GET.
     "django.middleware.http.ConditionalGetMiddleware",
-    # After LocaleMiddleware: the page cache keys on the language (wic/cache.py).
-    "wic.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "wic.urls"
@@ -167,13 +202,40 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # does: DJANGO_SERVE_MEDIA=0 then (docs/deploy.md).
 SERVE_MEDIA = os.environ.get("DJANGO_SERVE_MEDIA", "1") == "1"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that writes to a temporary name first: no half-written uploads.
+    "default": {"BACKEND": "wic.uploads.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# What editors may upload (wic/uploads.py, docs/content-safety.md). The reverse proxy's
+# request body limit must be at least the largest of these.
+WIC_UPLOAD_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+WIC_UPLOAD_IMAGE_MAX_PIXELS = 40_000_000
+WIC_UPLOAD_PDF_MAX_BYTES = 20 * 1024 * 1024
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes, docs/security.md): after 5 failed logins for one username from
+# one address, that pair is locked out for 15 minutes; any try while locked out starts the
+# 15 minutes again. An administrator unlocks earlier: `manage.py axes_reset_username <name>`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "wic.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "wic.security.client_ip_address"
+AXES_VERBOSE = False  # no banner on every command; failures and lockouts are still logged
+# Behind a proxy every request comes from the proxy's address. Set this to 1 only when the proxy
+# in front of gunicorn always sets X-Forwarded-For (docs/security.md): its last entry is then
+# the visitor's address. Otherwise the header is the visitor's to forge, and is ignored.
+TRUST_X_FORWARDED_FOR = os.environ.get("DJANGO_TRUST_X_FORWARDED_FOR") == "1"
 
 LOGGING = {
     "version": 1,

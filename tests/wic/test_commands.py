@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.utils import translation
 
 from tests.factories import make_document, make_milestone, make_session, make_track
@@ -90,7 +91,8 @@ def test_create_demo_editor_makes_a_staff_editor_and_resets_it(settings):
         "  admin: http://127.0.0.1:8000/admin/",
     ]
     assert password not in first  # a new password each time
-    user = authenticate(username="editor", password=password)
+    # django-axes counts logins per request: authenticate() needs one (docs/security.md).
+    user = authenticate(HttpRequest(), username="editor", password=password)
     assert user is not None
     assert (user.is_staff, user.is_superuser) == (True, False)
     assert [group.name for group in user.groups.all()] == ["Editors"]

@@ -1,0 +1,310 @@
+"""The admin's door (django-axes, wic/security.py, docs/security.md): after 5 failed logins for
+one username from one address, that pair is locked out for 15 minutes, with a page in the
+admin's look that says how to get back in; an administrator can unlock at once."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.management import call_command
+from django.db.models import F
+from django.test import Client, RequestFactory
+from pytest_django.asserts import assertContains, assertTemplateUsed
+
+from tests.factories import make_editor
+from tests.wic.admin_pages import EN, find_all, page, text
+from wic.security import client_ip_address
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-test-password"
+HOME = "10.1.1.1"
+OFFICE = "10.2.2.2"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Dozens of logins per test: a fast hasher (the real one takes ~0.3 s per try)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def editor():
+    return make_editor(username="editor", password=PASSWORD)
+
+
+def log_in(client, password, username="editor", address=HOME, **extra):
+    return client.post(
+        "/admin/login/",
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+        **{**EN, **extra},
+    )
+
+
+def fail(client, times, **kwargs):
+    return [log_in(client, "wrong", **kwargs).status_code for _ in range(times)]
+
+
+def logged_in(response):
+    return response.status_code == 302 and SESSION_KEY in response.client.session
+
+
+def backdate_attempts(**delta):
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(**delta))
+
+
+# --- Configuration ---------------------------------------------------------------------------
+
+
+def test_axes_is_configured_as_documented():
+    assert settings.AUTHENTICATION_BACKENDS == [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert {
+        "enabled": settings.AXES_ENABLED,
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "cool off": settings.AXES_COOLOFF_TIME,
+        "lock by": settings.AXES_LOCKOUT_PARAMETERS,
+        "reset on success": settings.AXES_RESET_ON_SUCCESS,
+    } == {
+        "enabled": True,
+        "limit": 5,
+        "cool off": timedelta(minutes=15),
+        "lock by": [["username", "ip_address"]],
+        "reset on success": True,
+    }
+
+
+# --- Failures, lockout, and the way back ----------------------------------------------------
+
+
+def test_four_failures_still_let_the_editor_in(client, editor):
+    failures = fail(client, 4)
+
+    response = log_in(client, PASSWORD)
+
+    assert failures == [200] * 4
+    assert logged_in(response)
+    assert AccessAttempt.objects.count() == 0  # a success forgets the failures
+
+
+def test_the_fifth_failure_locks_out_and_shows_the_lockout_page(client, editor):
+    failures = fail(client, 5)
+    response = log_in(client, PASSWORD)  # the right password no longer helps
+
+    assert failures == [200] * 4 + [429]
+    assert response.status_code == 429
+    assert not logged_in(response)
+    assertTemplateUsed(response, "admin/lockout.html")
+
+
+def test_the_lockout_page_says_how_to_get_back_in(client, editor):
+    fail(client, 5)
+
+    response = log_in(client, PASSWORD)
+
+    root = page(response)
+    assertContains(response, '<html lang="en"', status_code=429)
+    assert [text(t) for t in find_all(root, "title")] == [
+        "Too many failed logins | WIC site administration"
+    ]
+    assert [text(h) for h in find_all(root, "h1")] == ["Too many failed logins"]
+    assert [text(d) for d in find_all(root, "div", id="site-name")] == ["WIC site administration"]
+    assert [text(p) for p in find_all(root, "p", class_="errornote")] == [
+        "Logging in has failed 5 times in a row, so logging in with this username from your "
+        "address is blocked for now."
+    ]
+    assert [text(li) for li in find_all(root, "li")] == [
+        "wait 15 minutes, then log in with the right password. Every attempt before then "
+        "starts the wait again;",
+        "or ask a site administrator to unlock your account now. They run: "
+        "python manage.py axes_reset_username editor",
+    ]
+    assert [
+        dict(a.attributes)["href"]
+        for a in find_all(root, "a")
+        if text(a) == "Back to the login page"
+    ] == ["/admin/login/"]
+    # The admin's language switch is there, as on the login page.
+    assert len(find_all(root, "form", class_="wic-language-switch")) == 1
+
+
+def test_the_lockout_page_escapes_the_username(client):
+    fail(client, 5, username="<b>x</b>")
+
+    response = log_in(client, "wrong", username="<b>x</b>")
+
+    assert response.status_code == 429
+    assertContains(response, "axes_reset_username &lt;b&gt;x&lt;/b&gt;", status_code=429)
+
+
+def test_the_login_page_tells_the_limits(client):
+    response = client.get("/admin/login/", **EN)
+
+    root = page(response)
+    assert [text(p) for p in find_all(root, "p", class_="wic-login-limit")] == [
+        "After 5 failed attempts in a row, logging in with that username from your address "
+        "is blocked for 15 minutes."
+    ]
+
+
+def test_the_lock_holds_for_the_pair_only(client, editor):
+    other = make_editor(username="other", password=PASSWORD)
+    fail(client, 5)
+
+    same_pair = log_in(Client(), PASSWORD)
+    other_address = log_in(Client(), PASSWORD, address=OFFICE)
+    other_user = log_in(Client(), PASSWORD, username=other.username)
+
+    assert same_pair.status_code == 429
+    assert logged_in(other_address)
+    assert logged_in(other_user)
+
+
+def test_failures_from_several_addresses_add_up_per_address(client, editor):
+    fail(client, 4, address=HOME)
+    fail(client, 4, address=OFFICE)
+
+    home = log_in(Client(), PASSWORD, address=HOME)
+
+    assert logged_in(home)
+
+
+def test_the_lock_still_holds_after_fourteen_minutes(client, editor):
+    fail(client, 5)
+    backdate_attempts(minutes=14)
+
+    response = log_in(client, PASSWORD)
+
+    assert response.status_code == 429
+
+
+def test_the_lock_ends_after_fifteen_minutes(client, editor):
+    fail(client, 5)
+    backdate_attempts(minutes=15, seconds=1)
+
+    response = log_in(client, PASSWORD)
+
+    assert logged_in(response)
+
+
+def test_a_try_while_locked_out_starts_the_wait_again(client, editor):
+    fail(client, 5)
+    backdate_attempts(minutes=14)
+    log_in(client, "wrong")  # 14 minutes in: locked, and the 15 minutes start again
+    backdate_attempts(minutes=2)  # 16 minutes after the lockout, 2 after the last try
+
+    response = log_in(client, PASSWORD)
+
+    assert response.status_code == 429
+
+
+def test_an_administrator_unlocks_with_axes_reset_username(client, editor):
+    fail(client, 5)
+    out = StringIO()
+
+    call_command("axes_reset_username", "editor", stdout=out)
+    response = log_in(client, PASSWORD)
+
+    assert out.getvalue() == "1 attempts removed.\n"
+    assert logged_in(response)
+
+
+def test_a_superuser_sees_and_deletes_the_lockout_in_the_admin(client, editor, admin_client):
+    fail(client, 5)
+    (attempt,) = AccessAttempt.objects.all()
+
+    changelist = admin_client.get("/admin/axes/accessattempt/", **EN)
+    deleted = admin_client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    response = log_in(client, PASSWORD)
+
+    assert changelist.status_code == 200
+    assert list(changelist.context["cl"].result_list) == [attempt]
+    assert (attempt.username, attempt.ip_address, attempt.failures_since_start) == (
+        "editor",
+        HOME,
+        5,
+    )
+    assert deleted.status_code == 302
+    assert logged_in(response)
+
+
+# --- The address behind a proxy --------------------------------------------------------------
+
+
+def request_from(remote, forwarded=None):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().post("/admin/login/", **extra)
+
+
+def test_x_forwarded_for_is_ignored_unless_trusted(settings):
+    settings.TRUST_X_FORWARDED_FOR = False
+
+    assert client_ip_address(request_from("127.0.0.1", "203.0.113.9")) == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "address"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the client's own entry comes first
+        ("2001:db8::1", "2001:db8::1"),
+        ("not-an-address", "127.0.0.1"),
+        ("", "127.0.0.1"),
+        (None, "127.0.0.1"),
+    ],
+)
+def test_a_trusted_proxy_gives_the_last_x_forwarded_for_entry(settings, forwarded, address):
+    settings.TRUST_X_FORWARDED_FOR = True
+
+    assert client_ip_address(request_from("127.0.0.1", forwarded)) == address
+
+
+def test_a_forged_x_forwarded_for_does_not_escape_the_lock(client, editor, settings):
+    """Without a trusted proxy, a new forged address per try changes nothing."""
+    settings.TRUST_X_FORWARDED_FOR = False
+    statuses = [
+        log_in(client, "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(6)
+    ]
+
+    assert statuses == [200] * 4 + [429] * 2
+
+
+def test_behind_a_trusted_proxy_the_lock_is_per_visitor_address(client, editor, settings):
+    settings.TRUST_X_FORWARDED_FOR = True
+    fail(client, 5, address="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+
+    visitor = log_in(Client(), PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    colleague = log_in(Client(), PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert visitor.status_code == 429
+    assert logged_in(colleague)
+
+
+# --- Tests keep logging in as before ---------------------------------------------------------
+
+
+def test_the_test_clients_login_works_with_axes_on(client, editor):
+    assert client.login(username="editor", password=PASSWORD) is True
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_test_clients_login_is_throttled_too(client, editor):
+    results = [client.login(username="editor", password="wrong") for _ in range(5)]
+
+    assert results == [False] * 5
+    assert client.login(username="editor", password=PASSWORD) is False
+
+
+def test_force_login_works_with_axes_on(client, editor):
+    client.force_login(editor)
+
+    assert client.get("/admin/").status_code == 200
