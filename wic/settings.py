@@ -16,12 +16,18 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env(name, default=None):
+    """The variable's value, or `default` when it is unset or empty (`FOO=` in an .env file)."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
 def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-dev-only")
+DEBUG = env("DJANGO_DEBUG") == "1"
+SECRET_KEY = env("DJANGO_SECRET_KEY", "django-insecure-dev-only")
 # Old keys still accepted while a new one takes over (docs/security.md, "Rotate the secret key").
 SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
@@ -29,14 +35,14 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Production behind a reverse proxy that terminates HTTPS and sets X-Forwarded-Proto
 # (docs/deploy.md): DJANGO_HTTPS=1 turns on the redirect to https, secure cookies and HSTS.
-HTTPS = os.environ.get("DJANGO_HTTPS") == "1"
+HTTPS = env("DJANGO_HTTPS") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
-SECURE_HSTS_PRELOAD = os.environ.get("DJANGO_HSTS_PRELOAD", "1") == "1"
+SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = env("DJANGO_HSTS_PRELOAD", "1") == "1"
 
 # Security headers on every response, in development too, so that anything they break shows
 # up early (docs/security.md). Cookies are never readable from JavaScript: no script of ours
@@ -123,9 +129,9 @@ TEMPLATES = [
 
 # SQLite in the project folder unless DATABASE_URL names another database.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_DB_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=int(env("DJANGO_DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -147,7 +153,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # files under var/cache/ on one machine, Redis when REDIS_URL is set. Sessions stay in the
 # database, so nothing but the page cache depends on it, and it is guarded: if it fails, pages
 # are rendered from the database.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -162,15 +168,15 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "wic.cache.PageFileCache",  # FileBasedCache, culled less often
-            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"),
+            "LOCATION": env("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 # The page cache is on in production and off with DEBUG (templates change under your feet).
-PAGE_CACHE = os.environ.get("DJANGO_PAGE_CACHE", "0" if DEBUG else "1") == "1"
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "86400"))
+PAGE_CACHE = env("DJANGO_PAGE_CACHE", "0" if DEBUG else "1") == "1"
+PAGE_CACHE_SECONDS = int(env("DJANGO_PAGE_CACHE_SECONDS", "86400"))
 # Part of every page's cache key; by default a digest of the code (wic.cache.release).
-RELEASE = os.environ.get("DJANGO_RELEASE", "")
+RELEASE = env("DJANGO_RELEASE", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -194,13 +200,13 @@ MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs come from the English titl
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"  # admin tabs, served from static/
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # The app serves uploads itself (wic/media.py) unless a reverse proxy or object storage
 # does: DJANGO_SERVE_MEDIA=0 then (docs/deploy.md).
-SERVE_MEDIA = os.environ.get("DJANGO_SERVE_MEDIA", "1") == "1"
+SERVE_MEDIA = env("DJANGO_SERVE_MEDIA", "1") == "1"
 STORAGES = {
     # FileSystemStorage that writes to a temporary name first: no half-written uploads.
     "default": {"BACKEND": "wic.uploads.SafeFileSystemStorage"},
@@ -235,11 +241,11 @@ AXES_VERBOSE = False  # no banner on every command; failures and lockouts are st
 # Behind a proxy every request comes from the proxy's address. Set this to 1 only when the proxy
 # in front of gunicorn always sets X-Forwarded-For (docs/security.md): its last entry is then
 # the visitor's address. Otherwise the header is the visitor's to forge, and is ignored.
-TRUST_X_FORWARDED_FOR = os.environ.get("DJANGO_TRUST_X_FORWARDED_FOR") == "1"
+TRUST_X_FORWARDED_FOR = env("DJANGO_TRUST_X_FORWARDED_FOR") == "1"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -172,3 +172,29 @@ def test_workers_default_to_twice_the_cores_plus_one(monkeypatch):
     cores = len(os.sched_getaffinity(0))
     assert config["workers"] == min(2 * cores + 1, 16)
     assert config["bind"] == "127.0.0.1:8000"
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch):
+    # `FOO=` in an .env file must keep the default, not select a dummy database or crash.
+    empty = dict.fromkeys(
+        [
+            "DJANGO_SECRET_KEY",
+            "DATABASE_URL",
+            "DJANGO_DB_CONN_MAX_AGE",
+            "DJANGO_LOG_LEVEL",
+            "DJANGO_STATIC_ROOT",
+            "DJANGO_MEDIA_ROOT",
+            "REDIS_URL",
+        ],
+        "",
+    )
+
+    settings = load_settings(monkeypatch, **empty)
+
+    assert settings["SECRET_KEY"] == "django-insecure-dev-only"
+    assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+    assert settings["LOGGING"]["root"]["level"] == "INFO"
+    assert settings["STATIC_ROOT"] == ROOT / "staticfiles"
+    assert settings["MEDIA_ROOT"] == ROOT / "media"
+    assert settings["CACHES"]["default"]["BACKEND"] == "wic.cache.PageFileCache"
