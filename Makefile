@@ -17,6 +17,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test setup seed messages lint check-migrations check-static chromium clean distclean bench
+.PHONY: backup restore soak wrk
 
 help:
 	@echo "make run       set up, migrate, load the seed, create a demo editor, serve on $(HOST):$(PORT)"
@@ -24,6 +25,9 @@ help:
 	@echo "make test      set up, lint, check migrations and static files, run the whole test suite"
 	@echo "make seed      migrate and (re)load the seed: fixtures/events.json, fixtures/outcomes.json"
 	@echo "make bench     load and scale benchmark under gunicorn + wrk, writes bench/results.md"
+	@echo "make soak      60 s of load while an editor saves every second, writes bench/soak-results.md"
+	@echo "make backup    back up the database and the uploads into backups/ (safe while the site runs)"
+	@echo "make restore FILE=backups/wic-<time>.sqlite3   put a backup back (asks first; .pgdump for PostgreSQL)"
 	@echo "make messages  extract interface strings into locale/zh_Hans and compile them"
 	@echo "make lint      ruff check, ruff format --check, djhtml --check"
 	@echo "make clean     remove caches (page cache included) and collected static files; distclean: the virtualenv too"
@@ -99,12 +103,22 @@ check-static: $(STAMP)
 		echo "collectstatic into $$tmp" && \
 		DJANGO_STATIC_ROOT="$$tmp" $(MANAGE) collectstatic --noinput --verbosity 0
 
+# --- backups ------------------------------------------------------------------------------
+
+# The database (an online SQLite copy, or pg_dump for PostgreSQL) and the uploads, into
+# backups/wic-<UTC time>.*; safe while the site runs (docs/operations.md).
+backup: $(STAMP)
+	$(MANAGE) backup $(BACKUP_ARGS)
+
+# Puts a backup and its uploads back; asks first, and backs the current database up beside
+# FILE before replacing it: make restore FILE=backups/wic-20181107-093000.sqlite3
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/wic-<time>.sqlite3 (or .pgdump)"; exit 2; }
+	$(MANAGE) restore "$(FILE)" $(RESTORE_ARGS)
+
 # --- benchmark ----------------------------------------------------------------------------
 
-# The load and scale benchmark (bench/README.md): a few minutes, never part of `make test`.
-# Its own temporary database, seed + synthetic data ×100, gunicorn, wrk; the report goes to
-# bench/results.md. A quick run: make bench BENCH_ARGS="--duration 3".
-bench: setup
+wrk:
 	@if command -v wrk >/dev/null 2>&1; then \
 		echo "wrk: $$(command -v wrk)"; \
 	else \
@@ -113,7 +127,18 @@ bench: setup
 		$$sudo apt-get update && \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
 	fi
+
+# The load and scale benchmark (bench/README.md): a few minutes, never part of `make test`.
+# Its own temporary database, seed + synthetic data ×100, gunicorn, wrk; the report goes to
+# bench/results.md. A quick run: make bench BENCH_ARGS="--duration 3".
+bench: setup wrk
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
+
+# The soak test (bench/soak.py): wrk with 64 connections for 60 s while an editor saves
+# through the admin every second; zero 5xx, no "database is locked", no lost save, flat
+# memory. Never part of `make test`. A quick run: make soak SOAK_ARGS="--duration 20".
+soak: setup wrk
+	$(PYTHON) bench/soak.py $(SOAK_ARGS)
 
 # --- interface translations ---------------------------------------------------------------
 

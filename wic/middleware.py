@@ -1,0 +1,82 @@
+"""When the database is unreachable or locked: a 503 page, not a traceback.
+
+PostgreSQL down or refusing connections, a SQLite file locked longer than its timeout, a
+connection dropped mid-request: Django raises `OperationalError` or `InterfaceError`. The
+visitor then gets a short page in their language ("temporarily unavailable, try again")
+with `Retry-After`, and the log says what happened. The page is a static template rendered
+without the request's context processors, so it needs no database itself.
+
+Two ways in, because Django turns an exception into a response at the edge of every
+middleware, so an outer middleware's `try` never sees one:
+- a view's error reaches `DatabaseUnavailableMiddleware.process_exception`;
+- an error in a middleware (the page cache reads the content version before the view; the
+  session is saved after it) goes to the project's 500 handler, `server_error` below,
+  which wic/urls.py installs as `handler500`.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
+
+logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Seconds a client (or a crawler) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 30
+TEMPLATE_NAME = "503.html"
+
+
+def visitor_language(request):
+    """The language of the URL's prefix, else of the cookie or Accept-Language header."""
+    return translation.get_language_from_path(
+        request.path_info
+    ) or translation.get_language_from_request(request)
+
+
+def unavailable(request, error):
+    """The 503 response for `error`, logged with its cause."""
+    logger.error(
+        "Database unavailable (%s: %s): %s %s answered with 503",
+        type(error).__name__,
+        str(error).strip(),
+        request.method,
+        request.path,
+    )
+    with translation.override(visitor_language(request)):
+        body = loader.get_template(TEMPLATE_NAME).render()
+        language = translation.get_language()
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Content-Language"] = language
+    add_never_cache_headers(response)  # no proxy or browser may keep this page
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers a view's database outage with the 503 page (see the module's docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return unavailable(request, exception)
+        return None
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """handler500: the 503 page when the uncaught error is a database outage, else
+    Django's own 500 page. Called while the exception is being handled."""
+    error = sys.exception()
+    if isinstance(error, DATABASE_ERRORS):
+        return unavailable(request, error)
+    return defaults.server_error(request, template_name)
