@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from wic import rich_text
+
 from .models import Edition, Milestone
 
 
@@ -41,7 +43,8 @@ class MilestoneFeed(Feed):
         return milestone.title
 
     def item_description(self, milestone):
-        return milestone.body
+        # An RSS description is HTML to the reader: the sanitized, formatted text.
+        return rich_text.render(milestone.body)
 
     def item_link(self, milestone):
         return milestone.get_absolute_url()

@@ -81,7 +81,8 @@ class SessionFilter(django_filters.FilterSet):
             edition.starts_on + datetime.timedelta(days=n)
             for n in range((edition.ends_on - edition.starts_on).days + 1)
         }
-        days.update(self.queryset.dates("date", "day"))
+        # The distinct dates themselves: dates() would truncate each row's date in Python.
+        days.update(self.queryset.order_by().values_list("date", flat=True).distinct())
         self.filters["day"].extra["choices"] = [
             (day.isoformat(), day_label(day)) for day in sorted(days)
         ]

@@ -1,4 +1,8 @@
-"""What of the conference and its programme the site search finds (see wic/search.py)."""
+"""What of the conference and its programme the site search finds (see wic/search.py).
+
+Each queryset reads only what a hit shows and links to: with the edition's long texts
+joined onto every row, the hits would cost more to read than to find.
+"""
 
 from wic import search
 
@@ -7,6 +11,7 @@ from .models import Edition, Highlight, Milestone, Session
 search.register(
     Edition,
     fields=["name", "short_name", "tagline", "theme", "summary", "background", "city"],
+    queryset=lambda: Edition.objects.published().only("year", "name", "theme", "is_published"),
     title_field="name",
     summary_field="theme",
 )
@@ -21,7 +26,10 @@ search.register(
         "organizers__short_name",
     ],
     queryset=lambda: (
-        Session.objects.published().filter(edition__is_published=True).select_related("edition")
+        Session.objects.published()
+        .filter(edition__is_published=True)
+        .select_related("edition")
+        .only("slug", "title", "summary", "is_published", "edition__year")
     ),
     summary_field="summary",
 )
@@ -29,7 +37,10 @@ search.register(
     Milestone,
     fields=["title", "body"],
     queryset=lambda: (
-        Milestone.objects.published().filter(edition__is_published=True).select_related("edition")
+        Milestone.objects.published()
+        .filter(edition__is_published=True)
+        .select_related("edition")
+        .only("title", "body", "is_published", "edition__year")
     ),
     summary_field="body",
 )
@@ -37,7 +48,10 @@ search.register(
     Highlight,
     fields=["title", "body"],
     queryset=lambda: (
-        Highlight.objects.published().filter(edition__is_published=True).select_related("edition")
+        Highlight.objects.published()
+        .filter(edition__is_published=True)
+        .select_related("edition")
+        .only("title", "body", "is_published", "edition__year")
     ),
     summary_field="body",
 )

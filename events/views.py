@@ -8,13 +8,18 @@ related rows come through select_related / Prefetch, never from a loop.
 import datetime
 from itertools import groupby
 
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Subquery, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from wic import rich_text
 from wic.templatetags.wic_tags import bcp47
 
 from . import ical
@@ -30,6 +35,34 @@ from .models import (
     SessionOrganizer,
     SessionSpeaker,
 )
+
+# What the home page shows of a document (not its long body).
+DOCUMENT_CARD_FIELDS = [
+    "edition",
+    "slug",
+    "kind",
+    "title",
+    "subtitle",
+    "released_on",
+    "is_published",
+]
+
+# What the agenda shows of a programme item.
+AGENDA_CARD_FIELDS = [
+    "edition",
+    "slug",
+    "kind",
+    "title",
+    "summary",
+    "date",
+    "part_of_day",
+    "starts_at",
+    "ends_at",
+    "is_published",
+    "track__name",
+    "venue__name",
+    "venue__parent__name",
+]
 
 # The agenda's order within a day: all-day items first, then morning to evening.
 PART_OF_DAY_ORDER = Case(
@@ -133,7 +166,7 @@ def session_event_data(session, request):
     if session.ends_at:
         data["endDate"] = _iso(session.date, session.ends_at)
     if session.summary or session.description:
-        data["description"] = session.summary or session.description
+        data["description"] = session.summary or rich_text.plain(session.description)
     organizers = [_organization_data(r.organization) for r in session.organizer_roles.all()]
     if organizers:
         data["organizer"] = organizers
@@ -141,6 +174,26 @@ def session_event_data(session, request):
     if performers:
         data["performer"] = performers
     return data
+
+
+def share_edition(rows, edition):
+    """Give each row of a page's list the page's edition, already read.
+
+    Joining the edition onto a long list would copy its long texts (summary, background…)
+    into every row the database sorts, which costs more than the rest of the query.
+    """
+    rows = list(rows)
+    for row in rows:
+        row.edition = edition
+    return rows
+
+
+def detail_urls(view_name, edition):
+    """slug -> the address of an item of `edition` (`view_name` takes the year and a slug),
+    with one reverse() for a whole list: reverse() walks the URL patterns each time."""
+    placeholder = "item-slug"
+    address = reverse(view_name, args=[edition.year, placeholder])
+    return lambda slug: address.replace(placeholder, slug)
 
 
 def visible_to(request, queryset):
@@ -162,8 +215,11 @@ class EditionMixin(DraftPreviewMixin):
     """
 
     def dispatch(self, request, *args, **kwargs):
-        self.edition = get_object_or_404(self.visible(Edition.objects.all()), year=kwargs["year"])
+        self.edition = self.get_edition(kwargs["year"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_edition(self, year):
+        return get_object_or_404(self.visible(Edition.objects.all()), year=year)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(edition=self.edition, **kwargs)
@@ -178,24 +234,47 @@ def _people(request):
 
 
 class EditionHomeView(EditionMixin, TemplateView):
-    """An edition at a glance, and the way into each of its sections."""
+    """An edition at a glance, and the way into each of its sections.
+
+    Every list on it is bounded, and counts are counted by the database: the page costs
+    the same with ten programme items or ten thousand.
+    """
 
     template_name = "events/home.html"
     latest_milestones = 5
+    documents_shown = 6
+    # The first items of the agenda, as the edition's schema.org sub-events. Not all of
+    # them: each item's own page names the edition as its super-event.
+    sub_events = 20
 
     def get_context_data(self, **kwargs):
         edition = self.edition
-        sessions = list(
-            self.visible(edition.sessions.all()).select_related("edition").order_by(*AGENDA_ORDER)
+        agenda = self.visible(edition.sessions.all())
+        counts = agenda.aggregate(
+            sessions=Count("pk"), forums=Count("pk", filter=Q(kind=Session.Kind.FORUM))
         )
-        # Through the reverse relation: events never imports outcomes.
-        documents = list(self.visible(edition.documents.all()).select_related("edition"))
+        sub_events = share_edition(
+            agenda.only("edition", "slug", "title", "date", "starts_at").order_by(*AGENDA_ORDER)[
+                : self.sub_events
+            ],
+            edition,
+        )
+        # Through the reverse relation: events never imports outcomes. The total comes with
+        # the rows shown, as a subquery the database runs once: one query.
+        documents = self.visible(edition.documents.all())
+        total = documents.order_by().values("edition").annotate(total=Count("pk")).values("total")
+        documents = share_edition(
+            documents.only(*DOCUMENT_CARD_FIELDS).annotate(total=Subquery(total))[
+                : self.documents_shown
+            ],
+            edition,
+        )
         quote = (
             self.visible(edition.press_evaluations.all()).select_related("outlet", "author").first()
         )
         milestones = (
             self.visible(edition.milestones.all())
-            .select_related("edition")
+            .only("edition", "date", "time_note", "title", "is_published")
             .order_by(F("date").desc(nulls_last=True), "-sort_order", "-pk")[
                 : self.latest_milestones
             ]
@@ -203,13 +282,14 @@ class EditionHomeView(EditionMixin, TemplateView):
         roles = edition_roles(self.request, edition)
         context = super().get_context_data(
             roles=roles,
-            json_ld=edition_event_data(edition, self.request, roles, sessions),
+            json_ld=edition_event_data(edition, self.request, roles, sub_events),
             key_figures=list(self.visible(edition.key_figures.all())),
-            sessions=sessions,
-            forum_count=sum(1 for s in sessions if s.kind == Session.Kind.FORUM),
+            session_count=counts["sessions"],
+            forum_count=counts["forums"],
             documents=documents,
+            document_count=documents[0].total if documents else 0,
             quote=quote,
-            milestones=list(milestones),
+            milestones=share_edition(milestones, edition),
             **kwargs,
         )
         if edition.is_current:
@@ -228,7 +308,11 @@ class CurrentEditionHomeView(EditionHomeView):
             edition = Edition.objects.published().order_by("-year").first()
         if edition is None:
             raise Http404("No edition is published.")
+        self.current = edition
         return super().dispatch(request, *args, year=edition.year, **kwargs)
+
+    def get_edition(self, year):
+        return self.current  # read above: no second query
 
 
 def edition_roles(request, edition):
@@ -281,6 +365,21 @@ class ForgivingPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
+class KeysFirstPaginator(Paginator):
+    """Finds a page's rows by sorting their keys alone, then reads those rows with their
+    joins, in one query (`pk IN (…ORDER BY…LIMIT…)`).
+
+    Sorting the joined rows themselves would carry every column of thousands of rows
+    through the sort to keep forty of them, and the deeper the page, the more rows the
+    sort keeps.
+    """
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = self.object_list.filter(pk__in=page.object_list.values("pk"))
+        return page
+
+
 class NewsView(EditionMixin, ForgivingPaginationMixin, FilterView):
     """The preparation and progress timeline, oldest first, undated items last."""
 
@@ -303,9 +402,12 @@ class AgendaMixin(EditionMixin):
     filterset_class = SessionFilter
 
     def get_queryset(self):
+        # Only what the list shows (each column read costs, a date parsed from SQLite most);
+        # the edition is the one already read (share_edition).
         return (
             self.visible(Session.objects.filter(edition=self.edition))
-            .select_related("edition", "track", "venue__parent")
+            .select_related("track", "venue__parent")
+            .only(*AGENDA_CARD_FIELDS)
             .order_by(*AGENDA_ORDER)
         )
 
@@ -325,20 +427,40 @@ class AgendaView(AgendaMixin, ForgivingPaginationMixin, FilterView):
 
     template_name = "events/agenda.html"
     context_object_name = "sessions"
-    paginate_by = 100
+    paginate_by = 40  # a day of a big conference is hundreds of items: the day links help
+    paginator_class = KeysFirstPaginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        sessions = context["sessions"] = share_edition(context["sessions"], self.edition)
+        # Looked up once per page, not once per item: get_FOO_display() rebuilds the choices
+        # each time, and reverse() walks the URL patterns.
+        kinds = {value: str(capfirst(label)) for value, label in Session.Kind.choices}
+        parts = {value: str(label) for value, label in Session.PartOfDay.choices}
+        url = detail_urls("events:session-detail", self.edition)
+        venues = {}  # a page names the same few halls again and again: each rendered once
+        for session in sessions:
+            session.kind_label = kinds.get(session.kind, session.kind)
+            session.url = url(session.slug)
+            if session.venue_id and session.venue_id not in venues:
+                venues[session.venue_id] = render_to_string(
+                    "events/includes/venue.html", {"venue": session.venue}
+                )
+            session.venue_html = venues.get(session.venue_id, "")
+        # Each day of the edition, to list it alone (the rest of the filters kept).
+        context["day_links"] = self.filterset.filters["day"].extra["choices"]
         # [(date, [(part of day, [session, …]), …]), …] for the page's items.
         context["days"] = [
             (
                 day,
                 [
                     (part, list(items))
-                    for part, items in groupby(items_of_day, lambda s: s.get_part_of_day_display())
+                    for part, items in groupby(
+                        items_of_day, lambda s: parts.get(s.part_of_day, s.part_of_day)
+                    )
                 ],
             )
-            for day, items_of_day in groupby(context["sessions"], lambda s: s.date)
+            for day, items_of_day in groupby(sessions, lambda s: s.date)
         ]
         return context
 
@@ -347,8 +469,15 @@ class AgendaCalendarView(AgendaMixin, FilterView):
     """`agenda.ics`: what the agenda page lists under the same query string (all pages)."""
 
     def render_to_response(self, context, **response_kwargs):
-        items = list(self.object_list)
-        calendar = ical.agenda_calendar(self.edition, items, self.request)
+        items = []  # the first two, to name a one-item file
+
+        def calendar_items():
+            for item in ical.calendar_items(self.object_list):
+                if len(items) < 2:
+                    items.append(item)
+                yield item
+
+        calendar = ical.agenda_calendar(self.edition, calendar_items(), self.request)
         response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
         # One item asked for by slug: name the file after it (a SlugField: safe in a header).
         if self.request.GET.get("slug") and len(items) == 1:

@@ -1,4 +1,7 @@
-"""What of the outcomes and their reception the site search finds (see wic/search.py)."""
+"""What of the outcomes and their reception the site search finds (see wic/search.py).
+
+Each queryset reads only what a hit shows and links to (see events/search.py).
+"""
 
 from wic import search
 
@@ -8,7 +11,10 @@ search.register(
     Document,
     fields=["title", "subtitle", "summary", "body", "sections__heading", "sections__body"],
     queryset=lambda: (
-        Document.objects.published().filter(edition__is_published=True).select_related("edition")
+        Document.objects.published()
+        .filter(edition__is_published=True)
+        .select_related("edition")
+        .only("slug", "title", "summary", "is_published", "edition__year")
     ),
     summary_field="summary",
 )
@@ -25,7 +31,8 @@ search.register(
     queryset=lambda: (
         Achievement.objects.published()
         .filter(edition__is_published=True)
-        .select_related("edition", "organization")
+        .select_related("edition")
+        .only("slug", "title", "summary", "is_published", "edition__year")
     ),
     summary_field="summary",
 )
@@ -35,7 +42,8 @@ search.register(
     queryset=lambda: (
         PressEvaluation.objects.published()
         .filter(edition__is_published=True)
-        .select_related("edition", "outlet", "author")
+        .select_related("edition")
+        .only("quote", "is_published", "edition__year")
     ),
     title_field="quote",
 )

@@ -1,13 +1,23 @@
 """Pages of the outcomes: documents, achievements and the press's evaluations."""
 
 from django.db.models import Prefetch
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
+from modeltranslation.utils import build_localized_fieldname, resolution_order
+from modeltranslation.utils import get_language as active_content_language
 
-from events.views import EditionMixin, ForgivingPaginationMixin
+from events.views import (
+    EditionMixin,
+    ForgivingPaginationMixin,
+    KeysFirstPaginator,
+    detail_urls,
+    share_edition,
+)
 from wic.templatetags.wic_tags import bcp47, shown_language
+from wic.widgets import QuickSelect
 
 from .filters import AchievementFilter, PressEvaluationFilter
 from .models import Achievement, Document, DocumentSection, Field, PressEvaluation
@@ -102,19 +112,57 @@ class DocumentDetailView(EditionMixin, DraftBannerMixin, DetailView):
         return data
 
 
+def organization_choices(queryset):
+    """(slug, name) of each organization, as plain values in the page's language (or the
+    one modeltranslation falls back to): no model instance per organization."""
+    columns = [
+        build_localized_fieldname("name", code)
+        for code in resolution_order(active_content_language())
+    ]
+    for slug, *names in queryset.values_list("slug", *columns):
+        yield slug, next((name for name in names if name), slug)
+
+
 class AchievementListView(EditionMixin, ForgivingPaginationMixin, FilterView):
     filterset_class = AchievementFilter
     template_name = "outcomes/achievement_list.html"
     context_object_name = "achievements"
     paginate_by = 20
+    paginator_class = KeysFirstPaginator
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        # Every organization of the edition's achievements is offered: there can be
+        # hundreds, so their select is written from plain values (wic/widgets.py).
+        field = filterset.form.fields["organization"]
+        field.widget = QuickSelect(
+            choices=[("", field.empty_label), *organization_choices(field.queryset)]
+        )
+        return filterset
 
     def get_queryset(self):
         fields = self.visible(Field.objects.all())
+        # Not the edition: share_edition() gives each row the one already read.
         return (
             self.visible(Achievement.objects.filter(edition=self.edition))
-            .select_related("edition", "organization")
+            .select_related("organization")
+            .defer("description", "source")
             .prefetch_related(Prefetch("fields", queryset=fields))
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        achievements = context["achievements"] = share_edition(
+            context["achievements"], self.edition
+        )
+        # Once per page, not per item: get_category_display() rebuilds the choices each time,
+        # and reverse() walks the URL patterns.
+        categories = {value: str(capfirst(label)) for value, label in Achievement.Category.choices}
+        url = detail_urls("outcomes:achievement-detail", self.edition)
+        for achievement in achievements:
+            achievement.category_label = categories.get(achievement.category, achievement.category)
+            achievement.url = url(achievement.slug)
+        return context
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "edition": self.edition}

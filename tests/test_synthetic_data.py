@@ -8,7 +8,17 @@ from django.core.management import CommandError, call_command
 from django.db.models import Q
 from modeltranslation.manager import get_translatable_fields_for_model
 
-from events.models import Edition, EditionRole, Session, SessionOrganizer, SessionSpeaker
+from events.models import (
+    Edition,
+    EditionRole,
+    Highlight,
+    KeyFigure,
+    Session,
+    SessionOrganizer,
+    SessionSpeaker,
+    Track,
+    Venue,
+)
 from outcomes.management.commands.make_synthetic_data import SOURCE, TABLES, table_counts
 from outcomes.models import Achievement
 from tests.factories import (
@@ -156,9 +166,28 @@ def test_copies_link_to_copies_of_the_same_number(content):
 
     assert organizers == ["syn-2-cac"]
     assert len(speakers) == 1 and speakers[0].startswith("syn-2-")
-    assert forum_copy.venue.slug == "syn-2-hall-106"
-    assert forum_copy.venue.parent.slug == "syn-2-convention-centre"
-    assert [f.slug[:6] for f in achievement.fields.all()] == ["syn-2-"]
+    assert achievement.organization.slug == "syn-2-cac"
+    # The edition's own halls and tracks, the same short list of technology fields.
+    assert forum_copy.venue == forum.venue
+    assert forum_copy.track == forum.track
+    assert [f.slug for f in achievement.fields.all()] == [
+        f.slug for f in Achievement.objects.get(slug=achievement.slug[6:]).fields.all()
+    ]
+    # Venues are copied all the same, each hall in the copy of its building.
+    hall_copy = Venue.objects.get(slug="syn-2-hall-106")
+    assert hall_copy.parent.slug == "syn-2-convention-centre"
+
+
+@pytest.mark.django_db
+def test_an_edition_keeps_its_number_of_hosts_figures_tracks_and_highlights(content):
+    parts = [EditionRole, KeyFigure, Track, Highlight]
+    before = {model: model.objects.filter(edition=content).count() for model in parts}
+
+    make_synthetic_data(factor=3)
+
+    editions = [content, *synthetic_rows(Edition).order_by("year")]
+    for model in parts:
+        assert [model.objects.filter(edition=e).count() for e in editions] == [before[model]] * 3
 
 
 @pytest.mark.django_db

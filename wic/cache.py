@@ -12,25 +12,36 @@ back an old page. Reading it costs one query by primary key per public request.
 
 The cache itself is optional equipment: when it fails (Redis down, disk full) pages are
 rendered from the database as if it were off, and the log says why.
+
+A hit must cost about what a static file costs, so the middleware sits before sessions,
+languages and authentication (MIDDLEWARE in wic/settings.py), reads the version with SQL
+compiled once, and stores a page as its body and headers, not as a response object.
 """
 
 import functools
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models.functions import Now
-from django.utils.cache import patch_cache_control, set_response_etag
-from django.utils.http import http_date
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language_from_request
 
 logger = logging.getLogger(__name__)
 
@@ -70,16 +81,43 @@ class Version:
         return http_date(self.changed_at.timestamp())
 
 
+class VersionQuery:
+    """The version's query, compiled once per database connection.
+
+    It runs on every public request, cached pages included; building it through the ORM
+    each time would cost several times what the database takes to answer it.
+    """
+
+    def __init__(self, connection):
+        ContentVersion = apps.get_model("wic", "ContentVersion")
+        queryset = (
+            ContentVersion.objects.using(connection.alias)
+            .filter(pk=1)
+            .annotate(db_now=Now())
+            .values_list("token", "changed_at", "db_now")
+        )
+        self.compiler = queryset.query.get_compiler(connection=connection)
+        self.sql, self.params = self.compiler.as_sql()
+        self.converters = self.compiler.get_converters(
+            [column for column, _sql, _alias in self.compiler.select]
+        )
+
+    def fetch(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return next(iter(self.compiler.apply_converters([row], self.converters)))
+
+
 def content_version(using=DEFAULT_DB_ALIAS):
     """The current Version, or None when its row is missing (tables just emptied)."""
-    ContentVersion = apps.get_model("wic", "ContentVersion")
-    row = (
-        ContentVersion.objects.using(using)
-        .filter(pk=1)
-        .annotate(db_now=Now())
-        .values_list("token", "changed_at", "db_now")
-        .first()
-    )
+    connection = connections[using]  # one per thread: its query goes with it
+    query = getattr(connection, "wic_version_query", None)
+    if query is None:
+        query = connection.wic_version_query = VersionQuery(connection)
+    row = query.fetch(connection)
     return Version(*row) if row else None
 
 
@@ -190,13 +228,16 @@ guard = CacheGuard()
 # --- The middleware -----------------------------------------------------------------------
 
 
+@functools.cache
+def _language_codes():
+    return frozenset(code for code, _name in settings.LANGUAGES)
+
+
 def is_public_path(path):
     """Public pages carry a language prefix (plus sitemap and robots); admin, i18n,
     static and media files don't, and are never cached."""
     first = path.lstrip("/").split("/", 1)[0]
-    return first in {code for code, _name in settings.LANGUAGES} or (
-        path in UNPREFIXED_PUBLIC_PATHS
-    )
+    return first in _language_codes() or path in UNPREFIXED_PUBLIC_PATHS
 
 
 def is_cacheable_request(request):
@@ -210,7 +251,7 @@ def is_cacheable_request(request):
     )
 
 
-def is_cacheable_response(response):
+def is_cacheable_response(response, vary_allowed=frozenset({"cookie"})):
     """A plain 200 for everyone: no cookie set, no opt-out, nothing varying but cookies.
 
     Redirects (the language redirect depends on the browser), 404s (a hostile crawler
@@ -223,23 +264,115 @@ def is_cacheable_response(response):
         and not response.streaming
         and not response.cookies  # e.g. a CSRF token: the page belongs to one visitor
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
-        and vary <= {"cookie"}
+        and vary <= vary_allowed
+    )
+
+
+def page_language(request):
+    """The language LocaleMiddleware will activate: the URL's prefix, or for the few
+    unprefixed pages the language cookie, then Accept-Language."""
+    return getattr(request, "LANGUAGE_CODE", None) or get_language_from_request(
+        request, check_path=True
     )
 
 
 def page_key(request, version):
-    url = f"{request.LANGUAGE_CODE} {request.build_absolute_uri()}"
+    url = f"{page_language(request)} {request.build_absolute_uri()}"
     digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
     return f"page:{release()}:{version.token}:{digest}"
+
+
+class CachedPage(NamedTuple):
+    """What is stored of a page: its body and headers. Cheap to unpickle, unlike a
+    whole HttpResponse (header maps, cookie jar, closers…)."""
+
+    content: bytes
+    headers: tuple  # ((name, value), …)
+
+    @classmethod
+    def of(cls, response):
+        headers = tuple((k, v) for k, v in response.items() if k != CACHE_HEADER)
+        return cls(response.content, headers)
+
+    def response(self):
+        return HttpResponse(self.content, headers=dict(self.headers))
+
+
+class LocalPages:
+    """The pages this process served last, kept in its memory in front of the shared cache.
+
+    The key holds the content version like the shared cache's, so this can never serve a
+    stale page either; it saves a popular page's file read (or Redis round trip) and
+    decompression. Bounded in bytes; the least recently used pages go first.
+    """
+
+    def __init__(self, max_bytes, max_page_bytes):
+        self.max_bytes = max_bytes
+        self.max_page_bytes = max_page_bytes
+        self.pages = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key, page):
+        size = len(page.content)
+        if size > self.max_page_bytes:
+            return
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old.content)
+            self.pages[key] = page
+            self.size += size
+            while self.size > self.max_bytes:
+                _key, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped.content)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+local_pages = LocalPages(max_bytes=16 * 2**20, max_page_bytes=2 * 2**20)
+
+
+@receiver(setting_changed)
+def _forget_local_pages(setting, **kwargs):
+    # Tests switch the cache or the release: the pages of the old one must not come back.
+    if setting in ("CACHES", "PAGE_CACHE", "RELEASE"):
+        local_pages.clear()
+
+
+# Request headers that make a GET conditional.
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
 class PageCacheMiddleware:
     """Serve anonymous GET/HEAD requests for public pages from the cache.
 
-    Sits after LocaleMiddleware (the key needs the language) and after
-    ConditionalGetMiddleware, which turns the ETag and Last-Modified set here into 304s.
-    Only GET responses are stored (a HEAD is answered from the GET's entry).
+    Sits right after WhiteNoise, before sessions, languages, CSRF and authentication: a hit
+    skips all of them. The key holds the language LocaleMiddleware resolves (so a page
+    varying on Accept-Language, like robots.txt, is stored per language), and what the
+    inner middleware adds to a page (Content-Language, Vary, X-Frame-Options…) is stored
+    with it. Conditional GETs (ETag, Last-Modified) are answered here, as
+    ConditionalGetMiddleware would. Only GET responses are stored (a HEAD is answered
+    from the GET's entry).
     """
+
+    # The key holds the resolved language, which is all a cookie or Accept-Language changes.
+    vary_allowed = frozenset({"cookie", "accept-language"})
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -255,20 +388,28 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         key = page_key(request, version)
-        response = guard.call("get", key)
-        if response is not None:
+        page = local_pages.get(key)
+        if page is None:
+            page = guard.call("get", key)
+            if isinstance(page, CachedPage):
+                local_pages.put(key, page)
+        if isinstance(page, CachedPage):
+            response = page.response()
             response[CACHE_HEADER] = "hit"
         else:
             response = self.get_response(request)
-            if not is_cacheable_response(response):
+            if not is_cacheable_response(response, self.vary_allowed):
                 return response
             self.prepare(response)
             if request.method == "GET":
-                guard.call("set", key, response, settings.PAGE_CACHE_SECONDS)
+                page = CachedPage.of(response)
+                guard.call("set", key, page, settings.PAGE_CACHE_SECONDS)
+                local_pages.put(key, page)
             response[CACHE_HEADER] = "miss"
-        if version.last_modified and not response.has_header("Last-Modified"):
-            response["Last-Modified"] = version.last_modified
-        return response
+        last_modified = version.last_modified
+        if last_modified and not response.has_header("Last-Modified"):
+            response["Last-Modified"] = last_modified
+        return self.conditional(request, response)
 
     @staticmethod
     def prepare(response):
@@ -277,3 +418,16 @@ class PageCacheMiddleware:
         set_response_etag(response)
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_cache=True)
+
+    @staticmethod
+    def conditional(request, response):
+        """A 304 when the browser's copy is current (ConditionalGetMiddleware's rule)."""
+        if request.method != "GET" or not any(h in request.META for h in CONDITIONAL_HEADERS):
+            return response
+        last_modified = response.get("Last-Modified")
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=last_modified and parse_http_date_safe(last_modified),
+            response=response,
+        )

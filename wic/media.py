@@ -6,6 +6,8 @@ A larger deployment lets the reverse proxy or object storage serve /media/ and s
 DJANGO_SERVE_MEDIA=0 (docs/deploy.md).
 """
 
+import errno
+
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404
@@ -22,6 +24,10 @@ def serve_media(request, path):
     try:
         response = serve(request, path, document_root=settings.MEDIA_ROOT)
     except SuspiciousFileOperation:  # `..` out of MEDIA_ROOT: a probe, not a server error
+        raise Http404(path) from None
+    except OSError as error:  # a name longer than the file system allows: no such file
+        if error.errno != errno.ENAMETOOLONG:
+            raise
         raise Http404(path) from None
     if response.status_code == 200:
         content_type = response["Content-Type"].split(";")[0].strip()

@@ -15,13 +15,14 @@ A field named here is searched in every language when modeltranslation translate
 (queries never fall back, PITFALLS 2.3), so a Chinese query finds Chinese text from the
 English interface and the other way round. A lookup through a relation only counts
 related rows that are published, so a draft's text never makes an item match.
-Every registered type costs one query (two when it has more hits than are shown).
+Every registered type costs one query, whatever the number of hits: the total comes with
+the rows shown, as a subquery the database runs once.
 """
 
 import threading
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Func, Q, Subquery
 from django.utils.module_loading import autodiscover_modules
 from modeltranslation.manager import get_translatable_fields_for_model
 from modeltranslation.settings import AVAILABLE_LANGUAGES
@@ -29,7 +30,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10  # words of one query that are searched; the rest are ignored
-GROUP_LIMIT = 50  # hits listed per type
+GROUP_LIMIT = 20  # hits listed per type: more is a page nobody reads; a word narrows it
 
 
 def _has_publication_state(model):
@@ -67,7 +68,8 @@ class SearchType:
             columns = [build_localized_fieldname(name, lang) for lang in AVAILABLE_LANGUAGES]
         else:
             columns = [name]
-        return [f"{prefix}{column}" for column in columns], published
+        relation = relations[0] if relations else ""
+        return relation, [f"{prefix}{column}" for column in columns], published
 
     def get_queryset(self):
         if self.queryset is not None:
@@ -75,22 +77,33 @@ class SearchType:
         return self.model._default_manager.published()
 
     def term_filter(self, term):
-        """The rows where `term` occurs in any searched field, as a `pk__in` subquery.
+        """The rows where `term` occurs in any searched field.
 
-        A subquery per term keeps multi-valued joins (speakers, sections) from
-        multiplying the outer rows, so no DISTINCT is needed.
+        The row's own columns are matched in place; each relation gets a `pk__in`
+        subquery of its own, so that multi-valued joins (speakers, sections) multiply
+        neither the outer rows (no DISTINCT needed) nor each other (speakers × organizers).
         """
         condition = Q()
-        for columns, published in self.lookups:
+        by_relation = {}
+        for relation, columns, published in self.lookups:
+            matches = Q()
             for column in columns:
-                condition |= Q(**{f"{column}__icontains": term}, **published)
-        return Q(pk__in=self.model._base_manager.filter(condition).values("pk"))
+                matches |= Q(**{f"{column}__icontains": term}, **published)
+            if relation:
+                by_relation[relation] = by_relation.get(relation, Q()) | matches
+            else:
+                condition |= matches
+        for matches in by_relation.values():
+            condition |= Q(pk__in=self.model._base_manager.filter(matches).values("pk"))
+        return condition
 
     def search(self, terms):
         queryset = self.get_queryset().filter(*[self.term_filter(term) for term in terms])
-        rows = list(queryset[: GROUP_LIMIT + 1])
-        count = queryset.count() if len(rows) > GROUP_LIMIT else len(rows)
-        return SearchGroup(self, [self.hit(row) for row in rows[:GROUP_LIMIT]], count)
+        # COUNT() as a plain function: one row for all matches, without a GROUP BY.
+        total = queryset.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total")
+        rows = list(queryset.annotate(search_total=Subquery(total))[:GROUP_LIMIT])
+        count = rows[0].search_total if rows else 0
+        return SearchGroup(self, [self.hit(row) for row in rows], count)
 
     def hit(self, row):
         summary = getattr(row, self.summary_field, "") if self.summary_field else ""

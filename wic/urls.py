@@ -14,6 +14,9 @@ from .views import RobotsView, SearchView
 
 sitemaps = {**events_sitemaps, **outcomes_sitemaps}
 
+# A database outage raised outside a view (e.g. in the page cache) gets the 503 page here.
+handler500 = "wic.middleware.server_error"
+
 urlpatterns = [
     # `/` → `/zh-hans/` or `/en/`: LocaleMiddleware has activated the language of the
     # cookie, else of Accept-Language, else LANGUAGE_CODE; it adds Vary: Accept-Language.

@@ -161,3 +161,34 @@ def test_invalid_filters_give_an_empty_valid_calendar(client, agenda):
 
     assert events(cal) == []
     assert cal["VERSION"] == "2.0"
+
+
+def test_text_is_escaped_and_long_lines_folded_within_75_octets(client, agenda):
+    silk_road = agenda.silk_road
+    silk_road.title_en = "Trust, security; and a\\backslash"
+    silk_road.summary_en = (
+        "第一行，很长的一段中文摘要" * 8 + "\nSecond line, with commas; and more."
+    )
+    silk_road.save()
+
+    response = client.get(path("en"), {"slug": "digital-silk-road"})
+
+    (event,) = events(calendar(response))
+    assert str(event["SUMMARY"]) == "Trust, security; and a\\backslash"
+    assert str(event["DESCRIPTION"]).startswith(silk_road.summary_en + "\n\n")
+    lines = response.content.split(b"\r\n")
+    assert lines[-1] == b""  # every line ends with CRLF
+    assert max(len(line) for line in lines) <= 75
+    assert b"SUMMARY:Trust\\, security\\; and a\\\\backslash\r\n" in response.content
+
+
+def test_a_whole_agenda_of_many_items_is_one_valid_calendar(client, agenda):
+    from tests.factories import make_session
+
+    for n in range(120):
+        make_session(edition=agenda.edition, slug=f"extra-{n}", title_en=f"Extra {n}")
+
+    cal = calendar(client.get(path("en")))
+
+    assert len(events(cal)) == 6 + 120
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]

@@ -142,7 +142,7 @@ def test_home_shows_the_current_edition(client, edition, language):
     )
     assert texts(response, "span", class_="figure-label") == in_language(
         language,
-        ["嘉宾", "分论坛", "programme items on this site", "documents published on this site"],
+        ["嘉宾", "分论坛", "本站收录的议程活动", "本站发布的文件"],
         [
             "participants",
             "forums",
@@ -544,3 +544,42 @@ def test_draft_organization_is_not_listed(client, edition):
     response = client.get(url("en", "events:about", 2018))
 
     assertNotContains(response, "Unchecked body")
+
+
+def test_home_lists_a_few_documents_and_counts_them_all(client, edition):
+    from tests.factories import make_session
+
+    documents = [
+        make_document(edition=edition, title_en=f"Document {n}", sort_order=n) for n in range(8)
+    ]
+    make_document(edition=edition, title_en="Draft document", is_published=False)
+    for kind in ["forum", "forum", "plenary"]:
+        make_session(edition=edition, kind=kind)
+    make_session(edition=edition, kind="forum", is_published=False)
+
+    response = client.get(url("en", "events:home"))
+
+    cards = elements(response, "ul", class_="card-list")[0]
+    assert texts(cards, "a") == [d.title_en for d in documents[:6]]
+    # The figures counted from the data: programme items (of them forums) and documents.
+    assert texts(response, "span", class_="figure-value")[-2:] == ["3", "8"]
+    assert texts(response, "span", class_="figure-note")[-1] == "of them 2 forums"
+
+
+def test_home_names_the_first_programme_items_as_sub_events(client, edition):
+    from events.views import EditionHomeView
+    from tests.factories import make_session
+
+    sessions = [
+        make_session(edition=edition, title_en=f"Item {n:02}", sort_order=n)
+        for n in range(EditionHomeView.sub_events + 3)
+    ]
+
+    response = client.get(url("en", "events:home"))
+
+    script = elements(response, "script", type="application/ld+json")[0]
+    data = json.loads(script.children[0])
+    assert [e["name"] for e in data["subEvent"]] == [
+        s.title_en for s in sessions[: EditionHomeView.sub_events]
+    ]
+    assert data["subEvent"][0]["url"] == f"http://testserver/en/2018/agenda/{sessions[0].slug}/"

@@ -220,7 +220,7 @@ def test_session_page_shows_everything_about_the_item(client, forum, language):
     )
     assert texts(people[1], "li") == in_language(
         language,
-        [f"张三 {keynote} 主任, 国家互联网信息办公室", f"李四 {moderator}"],
+        [f"张三 {keynote} 主任，国家互联网信息办公室", f"李四 {moderator}"],
         [
             "Zhang San Keynote speaker Director, Cyberspace Administration of China",
             "Li Si Moderator",
@@ -305,3 +305,73 @@ def test_session_title_missing_in_english_falls_back_with_its_language(client, a
     response = client.get(url("en", "events:session-detail", 2018, "light-of-internet-expo"))
 
     assertContains(response, '<h1 lang="zh-Hans">“互联网之光”博览会</h1>', html=True)
+
+
+# --- A long agenda: pages and days -------------------------------------------------------
+
+
+def add_forums(agenda, count, **fields):
+    from tests.factories import make_session
+
+    return [
+        make_session(
+            edition=agenda.edition,
+            slug=f"extra-forum-{n:02}",
+            title_en=f"Extra forum {n:02}",
+            sort_order=n,
+            **fields,
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_long_agenda_lists_forty_items_a_page_keeping_the_filters(client, agenda):
+    add_forums(agenda, 40, date=agenda.silk_road.date, part_of_day="evening")
+    path = url("en", "events:agenda", 2018)
+
+    first = client.get(path, {"kind": "forum"})
+    second = client.get(path, {"kind": "forum", "page": 2})
+
+    # 42 forums in agenda order: the two of the morning and afternoon, then the evening's.
+    assert session_titles(first)[:3] == [
+        "Digital Silk Road Forum",
+        "Internet Governance Forum",
+        "Extra forum 00",
+    ]
+    assert len(session_titles(first)) == 40
+    assert session_titles(second) == ["Extra forum 38", "Extra forum 39"]
+    assert [attribute(a, "href") for a in elements(first, "a", rel="next")] == [
+        "?kind=forum&page=2"
+    ]
+    assert texts(first, "p", class_="result-bar")[0].startswith("42 ")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_agenda_links_to_each_day_keeping_the_other_filters(client, agenda, language):
+    response = client.get(
+        url(language, "events:agenda", 2018), {"kind": "forum", "day": "2018-11-08", "page": 1}
+    )
+
+    nav = elements(response, "nav", class_="agenda-days")[0]
+    links = elements(nav, "a")
+    assert [attribute(a, "href") for a in links] == [
+        "?kind=forum",
+        "?kind=forum&day=2018-11-07",
+        "?kind=forum&day=2018-11-08",
+        "?kind=forum&day=2018-11-09",
+    ]
+    assert texts(nav, "a")[1:] == in_language(
+        language,
+        ["11月7日 星期三", "11月8日 星期四", "11月9日 星期五"],
+        ["Wednesday 7 November", "Thursday 8 November", "Friday 9 November"],
+    )
+    assert [a for a in links if "aria-current" in a.attributes] == [links[2]]
+
+
+def test_agenda_queries_stay_flat_on_any_page(client, agenda, django_assert_max_num_queries):
+    add_forums(agenda, 120, date=agenda.silk_road.date)
+
+    with django_assert_max_num_queries(6):
+        response = client.get(url("en", "events:agenda", 2018), {"page": 4})
+
+    assert len(session_titles(response)) == 126 - 3 * 40

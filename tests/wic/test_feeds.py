@@ -57,13 +57,13 @@ def edition():
             "zh-hans",
             "第五届世界互联网大会",
             ["大会开幕", "新闻发布会", "无日期"],
-            "大会在乌镇开幕。",
+            "<p>大会在乌镇开幕。</p>",
         ),
         (
             "en",
             "Fifth World Internet Conference",
             ["Opening", "Press conference", "Undated"],
-            "The conference opened in Wuzhen.",
+            "<p>The conference opened in Wuzhen.</p>",
         ),
     ],
 )
@@ -77,6 +77,7 @@ def test_news_feed_lists_the_published_timeline_newest_first_in_the_urls_languag
     assert channel.findtext("link") == f"http://testserver/{language}/2018/news/"
     items = channel.findall("item")
     assert [item.findtext("title") for item in items] == titles
+    # An RSS description is HTML: the sanitized text in paragraphs (wic/rich_text.py).
     assert items[0].findtext("description") == description
 
 

@@ -122,7 +122,8 @@ def test_each_language_has_its_own_page(client, page_cache, edition):
 
 
 def test_the_query_string_is_part_of_the_key(client, page_cache, edition):
-    make_session(edition=edition, title_zh_hans="开幕式", kind="opening_ceremony")
+    # Not "开幕式": that is also the kind filter's option label on every agenda page.
+    make_session(edition=edition, title_zh_hans="乌镇峰会开幕典礼", kind="opening_ceremony")
     make_session(edition=edition, title_zh_hans="数字丝绸之路论坛", kind="forum")
     urls = ["/zh-hans/2018/agenda/", "/zh-hans/2018/agenda/?kind=forum"] * 2
 
@@ -130,8 +131,8 @@ def test_the_query_string_is_part_of_the_key(client, page_cache, edition):
 
     titles = [[s.title for s in p.context["sessions"]] if p.context else None for p in pages]
     assert [p[CACHE_HEADER] for p in pages] == ["miss", "miss", "hit", "hit"]
-    assert titles[:2] == [["开幕式", "数字丝绸之路论坛"], ["数字丝绸之路论坛"]]
-    assert "开幕式" not in pages[3].content.decode()
+    assert titles[:2] == [["乌镇峰会开幕典礼", "数字丝绸之路论坛"], ["数字丝绸之路论坛"]]
+    assert "乌镇峰会开幕典礼" not in pages[3].content.decode()
     assert "数字丝绸之路论坛" in pages[3].content.decode()
 
 
@@ -469,3 +470,41 @@ def test_the_file_cache_stays_near_its_size(tmp_path):
 
     assert len(list(tmp_path.glob("*.djcache"))) <= 100 + cache.CULL_EVERY
     assert cache.get("page-399") == "x"
+
+
+# --- the hit path ---------------------------------------------------------------------------
+
+
+def test_a_hit_carries_the_headers_the_page_was_rendered_with(client, page_cache, edition):
+    first = client.get("/en/")
+    second = client.get("/en/")
+
+    names = ["Content-Type", "Content-Language", "Vary", "X-Frame-Options", "ETag", "Cache-Control"]
+    assert (first[CACHE_HEADER], second[CACHE_HEADER]) == ("miss", "hit")
+    assert [second.get(name) for name in names] == [first.get(name) for name in names]
+    assert (second["Content-Language"], second["X-Frame-Options"]) == ("en", "DENY")
+
+
+def test_an_unprefixed_page_is_kept_for_each_language_it_is_shown_in(client, page_cache, edition):
+    languages = ["en", "zh-hans", "en", "zh-CN,zh;q=0.9"]
+
+    responses = [client.get("/robots.txt", headers={"accept-language": a}) for a in languages]
+
+    assert [(r[CACHE_HEADER], r["Content-Language"]) for r in responses] == [
+        ("miss", "en"),
+        ("miss", "zh-hans"),
+        ("hit", "en"),
+        ("hit", "zh-hans"),
+    ]
+    assert "Accept-Language" in responses[2]["Vary"]
+
+
+def test_a_page_in_this_process_memory_is_never_served_after_a_change(client, page_cache, edition):
+    client.get("/zh-hans/")
+    assert page_cache_module.local_pages.pages  # the page is in this process's memory too
+
+    rename(edition, "乌镇峰会")
+    page_cache.clear()  # and nowhere else: only the local copy could still answer
+    response = client.get("/zh-hans/")
+
+    assert (response[CACHE_HEADER], h1(response)) == ("miss", "乌镇峰会")

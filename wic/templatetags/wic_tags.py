@@ -6,6 +6,8 @@
 {% language_links as links %}          the same page in every language (switcher)
 {% page_alternates as alternates %}    canonical URL and hreflang alternates
 {{ data|json_ld }}                     <script type="application/ld+json">
+{{ item.body|rich_text }}              formatted text, sanitized (wic/rich_text.py)
+{{ item.body|plain_text }}             the same text without its markup
 """
 
 import json
@@ -20,6 +22,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 from modeltranslation.utils import get_language as active_content_language
+
+from wic import rich_text as rich_text_module
 
 register = template.Library()
 
@@ -74,6 +78,18 @@ def json_ld(data):
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # escaped just above
     )
+
+
+@register.filter
+def rich_text(text):
+    """An editor's formatted text as safe HTML: the allowed subset, in paragraphs."""
+    return rich_text_module.render(text)
+
+
+@register.filter
+def plain_text(text):
+    """An editor's formatted text without its markup (escaped where it is printed)."""
+    return rich_text_module.plain(text)
 
 
 def _page_url(view_name, args, kwargs, language_code):

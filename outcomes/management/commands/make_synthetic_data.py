@@ -11,11 +11,17 @@ Every copy is unmistakable: `source` is "synthetic benchmark data", slugs start 
 Chinese text starts with "［合成］" and English text with "[Synthetic] ". Copies are published
 so that pages show them.
 
-Shape of the data: copy k (1 … N-1) of a row points at copy k of every row it refers to,
-except editions. Rows that belong to an edition stay in that edition, so each edition's
-pages carry N times its content (the 2018 agenda: N × its seed items, spread over the
-edition's days, parts of day, tracks and venues). The edition rows themselves are copied
-into synthetic editions of years 3000 and up, which hold no other content.
+Shape of the data, meant to be what a site with N times the content would hold:
+- An edition's lists grow in that edition: its programme, timeline, documents,
+  achievements and press evaluations (the 2018 agenda: N × its seed items, spread over the
+  edition's days, parts of day, tracks and venues).
+- What one real edition has a handful of, and editors keep inline on the edition's form,
+  does not: copies of its hosts and co-organizers, key figures, tracks and highlights go
+  to the synthetic editions (years 3000 and up; copy k to synthetic edition k), so each
+  edition keeps a realistic number of them while their tables still grow N times.
+- Copy k of a row points at copy k of every row it refers to (organizations, people,
+  sections…), except where the reference is to a short fixed list: programme items keep
+  their edition's tracks and halls, achievements the technology fields.
 """
 
 import datetime
@@ -54,6 +60,10 @@ BATCH_SIZE = 500
 FIRST_YEAR = 3000  # synthetic editions live far from any real year
 FIRST_NUMBER = 1000
 MAX_FACTOR = 1000
+
+# An edition's parts that a real edition has a bounded number of: copies go to the
+# synthetic editions instead of multiplying within one edition.
+EDITION_PARTS = (EditionRole, KeyFigure, Track, Highlight)
 
 # Creation order: a table comes after every table it refers to. Deletion runs backwards.
 TABLES = [
@@ -193,8 +203,6 @@ class Copier:
             self.track_pks.setdefault(track.edition_id, []).append(track.pk)
         self.first_year = max([FIRST_YEAR] + [e.year + 1 for e in self.editions])
         self.first_number = max([FIRST_NUMBER] + [e.number + 1 for e in self.editions])
-        numbers = Highlight._base_manager.exclude(number=None).values_list("number", flat=True)
-        self.highlight_stride = max(numbers, default=0) + 1
 
     def run(self):
         for model in TABLES:
@@ -231,7 +239,7 @@ class Copier:
             value = getattr(original, field.attname)
             if isinstance(value, FieldFile):
                 value = value.name  # the copy shares the original's file
-            if field.is_relation and field.related_model is not Edition:
+            if field.is_relation and self.points_at_copy(model, field):
                 # Copy k points at copy k; a venue's parent is linked once all venues exist.
                 related = field.related_model
                 value = None if related is model else self.copy_of(related, value, copy)
@@ -247,6 +255,18 @@ class Copier:
         if adjust:
             adjust(values, original, position, copy)
         return model(**values)
+
+    @staticmethod
+    def points_at_copy(model, field):
+        """Whether copy k of a `model` row refers to copy k of the row `field` names, or
+        to the same row as the original does."""
+        if field.related_model is Edition:
+            return model in EDITION_PARTS  # lists stay in their edition, parts move
+        if model is Session and field.name in ("track", "venue"):
+            return False  # an edition's own tracks and halls (spread: adjust_session)
+        if model is Achievement.fields.through and field.related_model is Field:
+            return False  # the technology fields are a short list
+        return True
 
     def marked_text(self, model, original, name):
         max_length = model._meta.get_field(name).max_length
@@ -290,17 +310,9 @@ class Copier:
             values["part_of_day"] = parts[(parts.index(original.part_of_day) + copy) % len(parts)]
         tracks = self.track_pks.get(original.edition_id)
         if original.track_id is None and tracks:
-            track = tracks[(position + copy) % len(tracks)]
-            values["track_id"] = self.copy_of(Track, track, copy)
+            values["track_id"] = tracks[(position + copy) % len(tracks)]
         if original.venue_id is None and self.venue_pks:
-            venue = self.venue_pks[(position + copy) % len(self.venue_pks)]
-            values["venue_id"] = self.copy_of(Venue, venue, copy)
-
-    def adjust_highlight(self, values, original, position, copy):
-        # Copies stay in the edition, where (category, number) is unique.
-        if original.number is not None:
-            number = original.number + copy * self.highlight_stride
-            values["number"] = number if number <= 32767 else None
+            values["venue_id"] = self.venue_pks[(position + copy) % len(self.venue_pks)]
 
     def link_venue_parents(self):
         children = Venue._base_manager.filter(source=SOURCE, slug__startswith=SLUG_PREFIX)
