@@ -20,9 +20,16 @@ PRODUCTION = {
 }
 
 
+# Variables of the test process itself, not of the site: the browser tests' Playwright loop
+# needs DJANGO_ALLOW_ASYNC_UNSAFE for the ORM calls of every later test.
+PROCESS_VARIABLES = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+
+
 def load_settings(monkeypatch, **environ):
     """wic/settings.py as a fresh module under `environ` (and nothing of the test's own)."""
     for name in list(os.environ):
+        if name in PROCESS_VARIABLES:
+            continue
         if name.startswith("DJANGO_") or name in ("DATABASE_URL", "REDIS_URL"):
             monkeypatch.delenv(name)
     for name, value in environ.items():
