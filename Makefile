@@ -68,7 +68,7 @@ run: export DJANGO_DEBUG = 1
 run: setup seed
 	$(MANAGE) setup_editors
 	$(MANAGE) check_content
-	$(MANAGE) create_demo_editor
+	$(MANAGE) create_demo_editor --address $(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # Production mode (docs/deploy.md): DEBUG off, gunicorn with WEB_CONCURRENCY workers. Refuses

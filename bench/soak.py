@@ -13,7 +13,7 @@ it runs
   "soak N", and checks that the form and the public news page then show that title;
 - samples the resident memory (VmRSS) of each worker after a 30 s warm-up of the same load
   and saves (which fills the workers' bounded caches: the 16 MB local page cache of
-  wic/cache.py takes about a minute of saves), half-way and at the end.
+  wic/core/cache.py takes about a minute of saves), half-way and at the end.
 
 It reports zero 5xx responses, zero "database is locked" in the server's log, every save
 answered 302 and present afterwards (the next form shows it, the final title is the last
@@ -114,7 +114,7 @@ SETUP_CODE = """
 import json
 from django.contrib.auth import get_user_model
 from events.models import Milestone, Session
-from wic.management.commands.setup_editors import setup_editors
+from wic.core.management.commands.setup_editors import setup_editors
 user = get_user_model().objects.create_user(%(username)r, password=%(password)r, is_staff=True)
 user.groups.add(setup_editors())
 milestone = Milestone.objects.published().filter(edition__year=%(year)d).order_by("pk").first()
@@ -423,7 +423,7 @@ class Soak:
                 for label, at in marks.items()
             ]
             # The editor saves from the warm-up on: memory is measured once the workers'
-            # bounded caches (templates, the local page cache of wic/cache.py) are full.
+            # bounded caches (templates, the local page cache of wic/core/cache.py) are full.
             saver.start()
             try:
                 log(f"warm-up: {self.args.warmup} s, saving every {self.args.save_interval} s")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wic.admin import ContentAdmin, ContentStackedInline, both_languages
+from wic.core.admin import ContentAdmin, ContentStackedInline
 
 from .models import (
     Edition,
@@ -36,7 +36,7 @@ class KeyFigureInline(ContentStackedInline):
 class EditionAdmin(ContentAdmin):
     list_display = ["__str__", "year", "number", "city", "starts_on", "ends_on", "is_current"]
     list_filter = ["is_current"]
-    search_fields = both_languages("name", "short_name", "theme", "city")
+    search_fields = ["name", "short_name", "theme", "city"]
     date_hierarchy = "starts_on"
     ordering = ["-year"]
     inlines = [EditionRoleInline, KeyFigureInline]
@@ -47,7 +47,7 @@ class EditionAdmin(ContentAdmin):
 class OrganizationAdmin(ContentAdmin):
     list_display = ["__str__", "short_name", "kind", "slug", "url"]
     list_filter = ["kind"]
-    search_fields = [*both_languages("name", "short_name"), "slug"]
+    search_fields = ["name", "short_name", "slug"]
     ordering = ["sort_order", "pk"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -56,7 +56,7 @@ class OrganizationAdmin(ContentAdmin):
 class PersonAdmin(ContentAdmin):
     list_display = ["__str__", "title", "organization"]
     list_select_related = ["organization"]
-    search_fields = [*both_languages("name", "title"), "slug"]
+    search_fields = ["name", "title", "slug"]
     ordering = ["sort_order", "pk"]
     autocomplete_fields = ["organization"]
     prepopulated_fields = {"slug": ["name"]}
@@ -66,7 +66,7 @@ class PersonAdmin(ContentAdmin):
 class VenueAdmin(ContentAdmin):
     list_display = ["__str__", "parent", "area_m2", "slug"]
     list_select_related = ["parent"]
-    search_fields = [*both_languages("name", "description"), "slug"]
+    search_fields = ["name", "description", "slug"]
     ordering = ["sort_order", "pk"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
@@ -77,7 +77,7 @@ class TrackAdmin(ContentAdmin):
     list_display = ["__str__", "edition", "slug"]
     list_filter = ["edition"]
     list_select_related = ["edition"]
-    search_fields = [*both_languages("name", "description"), "slug"]
+    search_fields = ["name", "description", "slug"]
     ordering = ["edition", "sort_order", "pk"]
     autocomplete_fields = ["edition"]
     prepopulated_fields = {"slug": ["name"]}
@@ -110,7 +110,7 @@ class SessionAdmin(ContentAdmin):
     ]
     list_filter = ["edition", "kind", "part_of_day", "track"]
     list_select_related = ["edition", "track", "venue"]
-    search_fields = [*both_languages("title", "summary"), "slug"]
+    search_fields = ["title", "summary", "slug"]
     date_hierarchy = "date"
     ordering = ["date", "starts_at", "sort_order", "pk"]
     autocomplete_fields = ["edition", "track", "venue"]
@@ -133,7 +133,7 @@ class MilestoneAdmin(ContentAdmin):
     list_display = ["__str__", "edition", "date", "time_note", "category"]
     list_filter = ["edition", "category"]
     list_select_related = ["edition"]
-    search_fields = both_languages("title", "body", "time_note")
+    search_fields = ["title", "body", "time_note"]
     date_hierarchy = "date"
     autocomplete_fields = ["edition"]
     rich_text_fields = ["body"]
@@ -144,7 +144,7 @@ class HighlightAdmin(ContentAdmin):
     list_display = ["__str__", "edition", "category", "number", "date", "organization"]
     list_filter = ["edition", "category"]
     list_select_related = ["edition", "organization"]
-    search_fields = both_languages("title", "body")
+    search_fields = ["title", "body"]
     date_hierarchy = "date"
     ordering = ["edition", "category", "number", "sort_order", "pk"]
     autocomplete_fields = ["edition", "organization"]
@@ -156,7 +156,7 @@ class KeyFigureAdmin(ContentAdmin):
     list_display = ["__str__", "edition", "qualifier", "value", "unit", "slug"]
     list_filter = ["edition"]
     list_select_related = ["edition"]
-    search_fields = [*both_languages("label", "unit", "note"), "slug"]
+    search_fields = ["label", "unit", "note", "slug"]
     ordering = ["edition", "sort_order", "pk"]
     autocomplete_fields = ["edition"]
     prepopulated_fields = {"slug": ["label"]}

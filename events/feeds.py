@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from wic import rich_text
+from wic.core import rich_text
 
 from .models import Edition, Milestone
 

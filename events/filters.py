@@ -9,30 +9,17 @@ from django.db.models.functions import Coalesce
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from wic.templatetags.wic_tags import day_label
+from wic.core.i18n import day_label
+from wic.core.keywords import KeywordFilter, PublicFilterSet
 
 from .models import Milestone, Session, Track, Venue
-
-# Longest keyword search we accept: longer is not a search, and gets a message.
-MAX_KEYWORD_LENGTH = 100
-
-
-def _printable(data):
-    """The query string with NUL characters replaced: echoed back in an error message,
-    a NUL would put a raw control character into the page."""
-    if not data or not any("\x00" in v for _key, values in data.lists() for v in values):
-        return data
-    cleaned = data.copy()
-    for key, values in data.lists():
-        cleaned.setlist(key, [value.replace("\x00", "\ufffd") for value in values])
-    return cleaned
 
 
 class VenueChoiceField(django_filters.fields.ModelChoiceField):
     """A hall is labelled with its building, so that two "Hall A"s can be told apart."""
 
     def label_from_instance(self, venue):
-        if venue.parent_id:
+        if venue.parent is not None:
             return f"{venue.parent.name} · {venue.name}"
         return venue.name
 
@@ -41,7 +28,7 @@ class VenueFilter(django_filters.ModelChoiceFilter):
     field_class = VenueChoiceField
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(PublicFilterSet):
     """The agenda's filters, limited to what the given edition has.
 
     `slug` is not shown in the form: it lets `agenda.ics?slug=…` export one item.
@@ -66,17 +53,12 @@ class SessionFilter(django_filters.FilterSet):
         method="filter_venue",
         empty_label=_("All venues"),
     )
-    q = django_filters.CharFilter(
-        label=_("Keyword"),
-        method="filter_keyword",
-        max_length=MAX_KEYWORD_LENGTH,
-        widget=forms.SearchInput,
-    )
+    q = KeywordFilter(fields=["title", "summary"])
     slug = django_filters.CharFilter(label=_("Programme item"), widget=forms.HiddenInput)
 
-    def __init__(self, data=None, *args, edition, visible, **kwargs):
-        """`visible(queryset)` narrows a queryset to what the visitor may see."""
-        super().__init__(_printable(data), *args, **kwargs)
+    def __init__(self, data=None, *args, edition, audience, **kwargs):
+        """`audience` (wic.core.publication) is who the page is for: what it may offer."""
+        super().__init__(data, *args, **kwargs)
         days = {
             edition.starts_on + datetime.timedelta(days=n)
             for n in range((edition.ends_on - edition.starts_on).days + 1)
@@ -86,21 +68,19 @@ class SessionFilter(django_filters.FilterSet):
         self.filters["day"].extra["choices"] = [
             (day.isoformat(), day_label(day)) for day in sorted(days)
         ]
-        self.filters["track"].queryset = visible(Track.objects.filter(edition=edition))
+        self.filters["track"].queryset = audience.rows(Track.objects.filter(edition=edition))
         # The venues of this edition's items and the buildings they are part of,
         # each building followed by its halls.
         items = self.queryset
-        self.filters["venue"].queryset = (
-            visible(Venue.objects.all())
-            .filter(Q(pk__in=items.values("venue")) | Q(pk__in=items.values("venue__parent")))
-            .select_related("parent")
-            .order_by(
-                Coalesce("parent__sort_order", "sort_order"),
-                Coalesce("parent_id", "pk"),
-                F("parent_id").asc(nulls_first=True),  # the building before its halls
-                "sort_order",
-                "pk",
-            )
+        venues = audience.rows(Venue.objects.all()).filter(
+            Q(pk__in=items.values("venue")) | Q(pk__in=items.values("venue__parent"))
+        )
+        self.filters["venue"].queryset = audience.with_related(venues, "parent").order_by(
+            Coalesce("parent__sort_order", "sort_order"),
+            Coalesce("parent_id", "pk"),
+            F("parent_id").asc(nulls_first=True),  # the building before its halls
+            "sort_order",
+            "pk",
         )
 
     def filter_venue(self, queryset, name, venue):
@@ -109,23 +89,8 @@ class SessionFilter(django_filters.FilterSet):
             Q(venue=venue) | Q(venue__parent=venue) | Q(venue__parent__parent=venue)
         )
 
-    def filter_keyword(self, queryset, name, value):
-        """Every word, in titles or summaries, in either language (queries never fall
-        back to the other language's column: PITFALLS 2.3)."""
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title_zh_hans__icontains=word)
-                | Q(title_en__icontains=word)
-                | Q(summary_zh_hans__icontains=word)
-                | Q(summary_en__icontains=word)
-            )
-        return queryset
 
-
-class MilestoneFilter(django_filters.FilterSet):
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(_printable(data), *args, **kwargs)
-
+class MilestoneFilter(PublicFilterSet):
     category = django_filters.ChoiceFilter(
         label=_("Category"),
         choices=[(value, capfirst(label)) for value, label in Milestone.Category.choices],

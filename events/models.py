@@ -6,8 +6,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from wic.models import ContentModel
-from wic.uploads import UploadTo, validate_image
+from wic.core.models import ContentModel
+from wic.core.publication import PublishableQuerySet
+from wic.core.uploads import UploadTo, validate_image
 
 
 class Organization(ContentModel):
@@ -356,12 +357,7 @@ class Session(ContentModel):
             raise ValidationError({"ends_at": _("The end time must be after the start time.")})
 
 
-class ForumQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-
-class ForumManager(models.Manager.from_queryset(ForumQuerySet)):
+class ForumManager(models.Manager.from_queryset(PublishableQuerySet)):
     def get_queryset(self):
         return super().get_queryset().filter(kind=Session.Kind.FORUM)
 

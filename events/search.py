@@ -1,17 +1,17 @@
-"""What of the conference and its programme the site search finds (see wic/search.py).
+"""What of the conference and its programme the site search finds (see wic/core/search.py).
 
 Each queryset reads only what a hit shows and links to: with the edition's long texts
 joined onto every row, the hits would cost more to read than to find.
 """
 
-from wic import search
+from wic.core import search
 
 from .models import Edition, Highlight, Milestone, Session
 
 search.register(
     Edition,
     fields=["name", "short_name", "tagline", "theme", "summary", "background", "city"],
-    queryset=lambda: Edition.objects.published().only("year", "name", "theme", "is_published"),
+    queryset=lambda: Edition.objects.published().only("year", "name", "theme"),
     title_field="name",
     summary_field="theme",
 )
@@ -26,10 +26,9 @@ search.register(
         "organizers__short_name",
     ],
     queryset=lambda: (
-        Session.objects.published()
-        .filter(edition__is_published=True)
+        Session.objects.published("edition")
         .select_related("edition")
-        .only("slug", "title", "summary", "is_published", "edition__year")
+        .only("slug", "title", "summary", "edition__year")
     ),
     summary_field="summary",
 )
@@ -37,10 +36,9 @@ search.register(
     Milestone,
     fields=["title", "body"],
     queryset=lambda: (
-        Milestone.objects.published()
-        .filter(edition__is_published=True)
+        Milestone.objects.published("edition")
         .select_related("edition")
-        .only("title", "body", "is_published", "edition__year")
+        .only("title", "body", "edition__year")
     ),
     summary_field="body",
 )
@@ -48,10 +46,9 @@ search.register(
     Highlight,
     fields=["title", "body"],
     queryset=lambda: (
-        Highlight.objects.published()
-        .filter(edition__is_published=True)
+        Highlight.objects.published("edition")
         .select_related("edition")
-        .only("title", "body", "is_published", "edition__year")
+        .only("title", "body", "edition__year")
     ),
     summary_field="body",
 )

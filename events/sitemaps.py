@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from wic.sitemaps import I18nSitemap
+from wic.core.sitemaps import I18nSitemap
 
 from .models import Edition, Session
 
@@ -40,8 +40,7 @@ class EditionPagesSitemap(I18nSitemap):
 class SessionSitemap(I18nSitemap):
     def items(self):
         return (
-            Session.objects.published()
-            .filter(edition__is_published=True)
+            Session.objects.published("edition")
             .select_related("edition")
             .order_by("edition__year", "pk")
         )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wic.admin import ContentAdmin, ContentStackedInline, both_languages
+from wic.core.admin import ContentAdmin, ContentStackedInline
 
 from .models import Achievement, Document, DocumentSection, Field, PressEvaluation
 
@@ -16,7 +16,7 @@ class DocumentAdmin(ContentAdmin):
     list_display = ["__str__", "edition", "kind", "issuer", "released_on"]
     list_filter = ["edition", "kind"]
     list_select_related = ["edition", "issuer"]
-    search_fields = [*both_languages("title", "subtitle", "summary"), "slug"]
+    search_fields = ["title", "subtitle", "summary", "slug"]
     date_hierarchy = "released_on"
     ordering = ["edition", "sort_order", "released_on", "pk"]
     autocomplete_fields = ["edition", "issuer"]
@@ -28,7 +28,7 @@ class DocumentAdmin(ContentAdmin):
 @admin.register(Field)
 class FieldAdmin(ContentAdmin):
     list_display = ["__str__", "slug"]
-    search_fields = [*both_languages("name"), "slug"]
+    search_fields = ["name", "slug"]
     ordering = ["sort_order", "pk"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -39,7 +39,10 @@ class AchievementAdmin(ContentAdmin):
     list_filter = ["edition", "category", "fields"]
     list_select_related = ["edition", "organization"]
     search_fields = [
-        *both_languages("title", "summary", "organization__name", "organization__short_name"),
+        "title",
+        "summary",
+        "organization__name",
+        "organization__short_name",
         "slug",
     ]
     ordering = ["edition", "sort_order", "pk"]
@@ -53,7 +56,7 @@ class PressEvaluationAdmin(ContentAdmin):
     list_display = ["__str__", "edition", "kind", "outlet", "author", "published_on"]
     list_filter = ["edition", "kind", "original_language"]
     list_select_related = ["edition", "outlet", "author"]
-    search_fields = both_languages("quote", "outlet__name", "author__name")
+    search_fields = ["quote", "outlet__name", "author__name"]
     date_hierarchy = "published_on"
     ordering = ["edition", "sort_order", "pk"]
     autocomplete_fields = ["edition", "outlet", "author"]

@@ -1,17 +1,18 @@
-"""Filters of the outcomes lists. Labels are lazy so they follow the page's language
-(PITFALLS 3.3); keyword filters search both languages' columns (PITFALLS 3.2)."""
+"""Filters of the outcomes lists. Labels are lazy so that they follow the page's language
+(django-filter's own labels have no Chinese catalogue that Django would find)."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Organization
-from wic.search import MAX_QUERY_LENGTH
+from wic.core.keywords import KeywordFilter, PublicFilterSet
+from wic.core.publication import published_q
 
 from .models import Achievement, Field, PressEvaluation
 
 
-class AchievementFilter(django_filters.FilterSet):
+class AchievementFilter(PublicFilterSet):
     field = django_filters.ModelChoiceFilter(
         label=_("Technology field"),
         field_name="fields",
@@ -25,9 +26,7 @@ class AchievementFilter(django_filters.FilterSet):
         queryset=Organization.objects.none(),
         empty_label=_("All organizations"),
     )
-    q = django_filters.CharFilter(
-        label=_("Keyword"), method="filter_keyword", max_length=MAX_QUERY_LENGTH
-    )
+    q = KeywordFilter(fields=["title", "summary", "description"])
 
     class Meta:
         model = Achievement
@@ -36,21 +35,14 @@ class AchievementFilter(django_filters.FilterSet):
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
         # Offer only what this edition's published achievements use.
-        shown = {"achievements__edition": edition, "achievements__is_published": True}
-        self.filters["field"].queryset = Field.objects.published().filter(**shown).distinct()
+        shown = Q(achievements__edition=edition) & published_q("achievements")
+        self.filters["field"].queryset = Field.objects.published().filter(shown).distinct()
         self.filters["organization"].queryset = (
-            Organization.objects.published().filter(**shown).distinct()
+            Organization.objects.published().filter(shown).distinct()
         )
 
-    def filter_keyword(self, queryset, name, value):
-        condition = Q()
-        for field_name in ["title", "summary", "description"]:
-            for column in [f"{field_name}_zh_hans", f"{field_name}_en"]:
-                condition |= Q(**{f"{column}__icontains": value})
-        return queryset.filter(condition)
 
-
-class PressEvaluationFilter(django_filters.FilterSet):
+class PressEvaluationFilter(PublicFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=PressEvaluation.Kind.choices, empty_label=_("All kinds")
     )

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Edition, Organization, Person
-from wic.models import ContentModel
-from wic.uploads import UploadTo, validate_image, validate_pdf
+from wic.core.i18n import shown_language
+from wic.core.models import ContentModel
+from wic.core.uploads import UploadTo, validate_image, validate_pdf
 
 
 class Document(ContentModel):
@@ -199,6 +200,14 @@ class PressEvaluation(ContentModel):
     def __str__(self):
         text = self.quote or ""
         return text[:60] + ("…" if len(text) > 60 else "")
+
+    @property
+    def shown_translated_from(self):
+        """The quote's original language when the page shows it in another one, else ""."""
+        shown = shown_language(self, "quote")
+        if self.original_language and self.original_language != shown:
+            return self.original_language
+        return ""
 
     def get_absolute_url(self):
         return reverse("outcomes:press-list", args=[self.edition.year]) + f"#press-{self.pk}"

@@ -1,9 +1,9 @@
-"""What of the outcomes and their reception the site search finds (see wic/search.py).
+"""What of the outcomes and their reception the site search finds (see wic/core/search.py).
 
 Each queryset reads only what a hit shows and links to (see events/search.py).
 """
 
-from wic import search
+from wic.core import search
 
 from .models import Achievement, Document, PressEvaluation
 
@@ -11,10 +11,9 @@ search.register(
     Document,
     fields=["title", "subtitle", "summary", "body", "sections__heading", "sections__body"],
     queryset=lambda: (
-        Document.objects.published()
-        .filter(edition__is_published=True)
+        Document.objects.published("edition")
         .select_related("edition")
-        .only("slug", "title", "summary", "is_published", "edition__year")
+        .only("slug", "title", "summary", "edition__year")
     ),
     summary_field="summary",
 )
@@ -29,10 +28,9 @@ search.register(
         "fields__name",
     ],
     queryset=lambda: (
-        Achievement.objects.published()
-        .filter(edition__is_published=True)
+        Achievement.objects.published("edition")
         .select_related("edition")
-        .only("slug", "title", "summary", "is_published", "edition__year")
+        .only("slug", "title", "summary", "edition__year")
     ),
     summary_field="summary",
 )
@@ -40,10 +38,9 @@ search.register(
     PressEvaluation,
     fields=["quote", "outlet__name", "outlet__short_name", "author__name"],
     queryset=lambda: (
-        PressEvaluation.objects.published()
-        .filter(edition__is_published=True)
+        PressEvaluation.objects.published("edition")
         .select_related("edition")
-        .only("quote", "is_published", "edition__year")
+        .only("quote", "edition__year")
     ),
     title_field="quote",
 )

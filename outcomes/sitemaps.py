@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from events.models import Edition
-from wic.sitemaps import I18nSitemap
+from wic.core.sitemaps import I18nSitemap
 
 from .models import Achievement, Document
 
@@ -25,8 +25,7 @@ class OutcomesPagesSitemap(I18nSitemap):
 class DocumentSitemap(I18nSitemap):
     def items(self):
         return (
-            Document.objects.published()
-            .filter(edition__is_published=True)
+            Document.objects.published("edition")
             .select_related("edition")
             .order_by("edition__year", "pk")
         )
@@ -38,8 +37,7 @@ class DocumentSitemap(I18nSitemap):
 class AchievementSitemap(I18nSitemap):
     def items(self):
         return (
-            Achievement.objects.published()
-            .filter(edition__is_published=True)
+            Achievement.objects.published("edition")
             .select_related("edition")
             .order_by("edition__year", "pk")
         )

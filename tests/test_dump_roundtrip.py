@@ -58,7 +58,7 @@ def concrete_models():
 
 def compared_columns(model):
     """Every column but the bare one of a translated field: modeltranslation rewrites that
-    cache from `<field>_<language>` on every save (PITFALLS 1.1, 1.5), and the ORM reads
+    cache from `<field>_<language>` on every save (and dumps it in the active language), and the ORM reads
     the `_zh_hans`/`_en` columns instead; those are compared."""
     registered = translator.get_registered_models(abstract=False)
     derived = set(translator.get_options_for_model(model).fields) if model in registered else set()

@@ -33,7 +33,8 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 def load_seed():
     out = io.StringIO()
     # The seed names both language columns, so the active language must not matter; loading
-    # under the default language is what `manage.py loaddata` does (PITFALLS 1.2).
+    # under the default language is what `manage.py loaddata` does (Django no longer switches
+    # commands to English, and modeltranslation files a bare field under the active language).
     with translation.override("zh-hans"):
         call_command("loaddata", *SEED, stdout=out)
     return out.getvalue()
@@ -108,7 +109,8 @@ def test_loading_the_seed_again_changes_nothing():
 
 
 def test_seed_entries_leave_the_bare_translated_field_out():
-    """`title` next to `title_zh_hans`/`title_en` is dropped or misfiled (PITFALLS 1.1)."""
+    """`title` next to `title_zh_hans`/`title_en` is dropped or misfiled: modeltranslation
+    rewrites the bare column from the language columns on save."""
     registered = {
         model._meta.label_lower: set(translator.get_options_for_model(model).fields)
         for model in translated_models()
@@ -125,7 +127,8 @@ def test_seed_entries_leave_the_bare_translated_field_out():
 
 
 def test_every_seeded_object_passes_full_clean():
-    """What the admin form would refuse, the seed must not contain (PITFALLS 2.4)."""
+    """What the admin form would refuse, the seed must not contain: modeltranslation's
+    `required_languages` is checked by forms only, never by loaddata."""
     load_seed()
 
     errors = []

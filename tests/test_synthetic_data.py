@@ -37,7 +37,7 @@ from tests.factories import (
     make_track,
     make_venue,
 )
-from wic.cache import content_version
+from wic.core.cache import content_version
 
 MARKS = {"zh_hans": "［合成］", "en": "[Synthetic] "}
 DAYS = [datetime.date(2018, 11, 7), datetime.date(2018, 11, 8), datetime.date(2018, 11, 9)]

@@ -35,7 +35,7 @@ max_requests_jitter = 2000
 # Load the site once, in the master, and fork workers from it: a replaced worker is then
 # ready in milliseconds instead of importing Django again (half a second of CPU, during
 # which the other workers' visitors wait), and workers share the loaded code's memory.
-# The master holds no database connection (wic.checks closes the one it opens). New code
+# The master holds no database connection (wic.core.checks closes the one it opens). New code
 # then needs a restart of gunicorn, not a HUP.
 preload_app = True
 # Trust X-Forwarded-* only from the proxy on this machine.
@@ -52,7 +52,7 @@ def on_starting(server):
     import django
 
     django.setup()
-    from wic.checks import startup_problems
+    from wic.core.checks import startup_problems
 
     problems = startup_problems()
     if problems:

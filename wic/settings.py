@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",  # login throttling; its tables come from its own migrations
-    "wic",
+    "wic.core",  # the shared app (label "wic"): content base, admin base, page cache…
     "events",
     "outcomes",
 ]
@@ -90,11 +90,11 @@ MIDDLEWARE = [
     # Outside the page cache: cached pages get the policy on every hit too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A database outage answers 503 with Retry-After, not a traceback (wic/middleware.py).
-    "wic.middleware.DatabaseUnavailableMiddleware",
+    # A database outage answers 503 with Retry-After, not a traceback (wic/core/middleware.py).
+    "wic.core.middleware.DatabaseUnavailableMiddleware",
     # Before sessions, languages and auth: a cached page skips them all; it keys on the
-    # language LocaleMiddleware will pick and answers conditional GETs itself (wic/cache.py).
-    "wic.cache.PageCacheMiddleware",
+    # language LocaleMiddleware will pick and answers conditional GETs itself (wic/core/cache.py).
+    "wic.core.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # 304s from the ETag / Last-Modified of every other GET.
@@ -108,6 +108,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "wic.urls"
+# A language's home page (/zh-hans/, /en/), where the shared pages (404, search) link home.
+HOME_URL_NAME = "events:home"
 WSGI_APPLICATION = "wic.wsgi.application"
 
 TEMPLATES = [
@@ -121,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wic.context_processors.site",
+                "events.context_processors.site",
             ],
         },
     },
@@ -146,10 +148,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("OPTIONS", {}),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast, with a message naming DATABASE_URL (wic/checks.py), when it is unreachable.
+    # Fail fast, with a message naming DATABASE_URL (wic/core/checks.py), when it is unreachable.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
-# The cache that keeps whole pages (wic/cache.py). Every process of the site must share it:
+# The cache that keeps whole pages (wic/core/cache.py). Every process of the site must share it:
 # files under var/cache/ on one machine, Redis when REDIS_URL is set. Sessions stay in the
 # database, so nothing but the page cache depends on it, and it is guarded: if it fails, pages
 # are rendered from the database.
@@ -167,7 +169,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "wic.cache.PageFileCache",  # FileBasedCache, culled less often
+            "BACKEND": "wic.core.cache.PageFileCache",  # FileBasedCache, culled less often
             "LOCATION": env("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
@@ -175,7 +177,7 @@ else:
 # The page cache is on in production and off with DEBUG (templates change under your feet).
 PAGE_CACHE = env("DJANGO_PAGE_CACHE", "0" if DEBUG else "1") == "1"
 PAGE_CACHE_SECONDS = int(env("DJANGO_PAGE_CACHE_SECONDS", "86400"))
-# Part of every page's cache key; by default a digest of the code (wic.cache.release).
+# Part of every page's cache key; by default a digest of the code (wic.core.cache.release).
 RELEASE = env("DJANGO_RELEASE", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -204,16 +206,16 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-# The app serves uploads itself (wic/media.py) unless a reverse proxy or object storage
+# The app serves uploads itself (wic/core/media.py) unless a reverse proxy or object storage
 # does: DJANGO_SERVE_MEDIA=0 then (docs/deploy.md).
 SERVE_MEDIA = env("DJANGO_SERVE_MEDIA", "1") == "1"
 STORAGES = {
     # FileSystemStorage that writes to a temporary name first: no half-written uploads.
-    "default": {"BACKEND": "wic.uploads.SafeFileSystemStorage"},
+    "default": {"BACKEND": "wic.core.uploads.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# What editors may upload (wic/uploads.py, docs/content-safety.md). The reverse proxy's
+# What editors may upload (wic/core/uploads.py, docs/content-safety.md). The reverse proxy's
 # request body limit must be at least the largest of these.
 WIC_UPLOAD_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 WIC_UPLOAD_IMAGE_MAX_PIXELS = 40_000_000
@@ -235,8 +237,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
-AXES_LOCKOUT_CALLABLE = "wic.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "wic.security.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "wic.core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "wic.core.security.client_ip_address"
 AXES_VERBOSE = False  # no banner on every command; failures and lockouts are still logged
 # Behind a proxy every request comes from the proxy's address. Set this to 1 only when the proxy
 # in front of gunicorn always sets X-Forwarded-For (docs/security.md): its last entry is then

@@ -8,14 +8,13 @@ from django.views.generic import RedirectView
 
 from events.sitemaps import sitemaps as events_sitemaps
 from outcomes.sitemaps import sitemaps as outcomes_sitemaps
-
-from .media import serve_media
-from .views import RobotsView, SearchView
+from wic.core.media import serve_media
+from wic.core.views import RobotsView, SearchView
 
 sitemaps = {**events_sitemaps, **outcomes_sitemaps}
 
 # A database outage raised outside a view (e.g. in the page cache) gets the 503 page here.
-handler500 = "wic.middleware.server_error"
+handler500 = "wic.core.middleware.server_error"
 
 urlpatterns = [
     # `/` → `/zh-hans/` or `/en/`: LocaleMiddleware has activated the language of the
@@ -31,7 +30,7 @@ urlpatterns = [
     path("robots.txt", RobotsView.as_view(), name="robots"),
 ]
 
-if settings.SERVE_MEDIA:  # uploads; see wic/media.py for when a proxy serves them instead
+if settings.SERVE_MEDIA:  # uploads; see wic/core/media.py for when a proxy serves them instead
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media))
 
 urlpatterns += i18n_patterns(

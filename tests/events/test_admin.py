@@ -13,7 +13,8 @@ from tests.factories import (
     make_person,
     make_session,
 )
-from tests.wic.admin_pages import EN, changelist_titles, find_all, management_form, page, text
+from tests.html import elements, text
+from tests.wic.admin_pages import EN, changelist_titles, management_form
 
 
 @pytest.fixture
@@ -150,11 +151,11 @@ def test_duplicate_slug_in_an_edition_is_refused_on_the_slug_field(editor_client
     }
     assert list(Session.objects.all()) == [existing]
     # Shown next to the slug input, not above the form.
-    (slug_row,) = find_all(page(response), "div", class_="field-slug")
-    assert [text(e) for e in find_all(slug_row, "ul", class_="errorlist")] == [
+    (slug_row,) = elements(response, "div", class_="field-slug")
+    assert [text(e) for e in elements(slug_row, "ul", class_="errorlist")] == [
         "Programme item with this Edition and Slug already exists."
     ]
-    assert find_all(page(response), "ul", class_="nonfield") == []
+    assert elements(response, "ul", class_="nonfield") == []
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import translation
 from icalendar import Calendar
 
 from tests.factories import make_agenda
-from tests.outcomes.pages import texts
+from tests.html import texts
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from tests.factories import (
     make_press_evaluation,
     make_section,
 )
-from tests.wic.admin_pages import EN, ZH, find_all, management_form, page
+from tests.html import elements
+from tests.wic.admin_pages import EN, ZH, management_form
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_document_page_edits_its_sections_in_both_languages(editor_client):
 
     names = {
         dict(i.attributes).get("name")
-        for i in find_all(page(response), "input")
+        for i in elements(response, "input")
         if dict(i.attributes).get("name", "").startswith("sections-0-heading")
     }
     assert names == {"sections-0-heading_zh_hans", "sections-0-heading_en"}

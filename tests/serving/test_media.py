@@ -1,4 +1,4 @@
-"""Editors' uploads, served by the app (wic/media.py) on the single-machine default."""
+"""Editors' uploads, served by the app (wic/core/media.py) on the single-machine default."""
 
 import pytest
 

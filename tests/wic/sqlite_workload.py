@@ -29,7 +29,7 @@ def main():
     from django.db import OperationalError, connection, transaction
 
     from events.models import Edition, Session
-    from wic.cache import content_version
+    from wic.core.cache import content_version
 
     if "--django-defaults" in sys.argv:
         with connection.cursor() as cursor:

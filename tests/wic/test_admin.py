@@ -35,9 +35,10 @@ from tests.factories import (
     make_track,
     make_venue,
 )
-from tests.wic.admin_pages import EN, ZH, find_all, page, text
-from wic.management.commands.setup_editors import setup_editors
-from wic.translation_status import translated_fields
+from tests.html import elements, text
+from tests.wic.admin_pages import EN, ZH
+from wic.core.management.commands.setup_editors import setup_editors
+from wic.core.translation_status import translated_fields
 
 CONTENT_APPS = {"events", "outcomes"}
 REGISTERED = sorted(
@@ -145,10 +146,10 @@ def test_admin_speaks_english_with_an_english_browser(editor_client):
 
     response = editor_client.get(admin_url(Session, "change", session.pk), **EN)
 
-    root = page(response)
+    root = response
     assertContains(response, '<html lang="en"')
-    assert [text(a) for a in find_all(root, "div", id="site-name")] == ["WIC site administration"]
-    assert [dict(i.attributes)["value"] for i in find_all(root, "input", name="_save")] == ["Save"]
+    assert [text(a) for a in elements(root, "div", id="site-name")] == ["WIC site administration"]
+    assert [dict(i.attributes)["value"] for i in elements(root, "input", name="_save")] == ["Save"]
 
 
 @pytest.mark.django_db
@@ -157,9 +158,9 @@ def test_admin_speaks_chinese_by_default(editor_client):
 
     response = editor_client.get(admin_url(Session, "change", session.pk), **ZH)
 
-    root = page(response)
+    root = response
     assertContains(response, '<html lang="zh-hans"')
-    assert [dict(i.attributes)["value"] for i in find_all(root, "input", name="_save")] == ["保存"]
+    assert [dict(i.attributes)["value"] for i in elements(root, "input", name="_save")] == ["保存"]
 
 
 @pytest.mark.django_db
@@ -167,15 +168,15 @@ def test_language_switch_offers_both_languages_and_comes_back(editor_client):
     url = admin_url(Session, "changelist") + "?kind=forum"
 
     response = editor_client.get(url, **ZH)
-    (form,) = find_all(page(response), "form", class_="wic-language-switch")
+    (form,) = elements(response, "form", class_="wic-language-switch")
     switched = editor_client.post(reverse("set_language"), {"language": "en", "next": url})
     after = editor_client.get(url)
 
     assert [
         (dict(b.attributes)["value"], text(b), dict(b.attributes)["aria-pressed"])
-        for b in find_all(form, "button")
+        for b in elements(form, "button")
     ] == [("zh-hans", "简体中文", "true"), ("en", "English", "false")]
-    assert [dict(i.attributes)["value"] for i in find_all(form, "input", name="next")] == [url]
+    assert [dict(i.attributes)["value"] for i in elements(form, "input", name="next")] == [url]
     assertRedirects(switched, url)
     assert after.context["LANGUAGE_CODE"] == "en"
 

@@ -4,9 +4,16 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from events.models import Milestone, Session
-from tests.factories import make_editor, make_milestone, make_organization, make_session
-from tests.wic.admin_pages import EN, ZH, changelist_rows, changelist_titles, find_all, page, text
-from wic.admin import PublicPageMixin
+from tests.factories import (
+    make_editor,
+    make_milestone,
+    make_organization,
+    make_session,
+    saved_unchecked,
+)
+from tests.html import elements, text
+from tests.wic.admin_pages import EN, ZH, changelist_rows, changelist_titles
+from wic.core.admin import PublicPageMixin
 
 CHANGELIST = reverse("admin:events_session_changelist")
 
@@ -18,7 +25,8 @@ def editor_client(client, db):
 
 
 def messages(response):
-    return [text(li) for li in find_all(page(response), "ul", class_="messagelist")[0].children]
+    (messagelist,) = elements(response, "ul", class_="messagelist")
+    return [text(li) for li in elements(messagelist, "li")]
 
 
 @pytest.mark.django_db
@@ -27,8 +35,8 @@ def test_changelist_offers_publish_and_unpublish(editor_client):
 
     response = editor_client.get(CHANGELIST, **EN)
 
-    (select,) = find_all(page(response), "select", name="action")
-    assert [text(option) for option in find_all(select, "option")] == [
+    (select,) = elements(response, "select", name="action")
+    assert [text(option) for option in elements(select, "option")] == [
         "---------",
         "Delete selected programme items",
         "Publish selected programme items",
@@ -77,8 +85,8 @@ def test_publishing_records_the_change_in_the_history(editor_client):
     )
     history = editor_client.get(reverse("admin:events_session_history", args=[draft.pk]), **EN)
 
-    (table,) = find_all(page(history), "div", id="change-history")
-    assert [text(td) for td in find_all(table, "td")][1::2] == ["Changed Published."]
+    (table,) = elements(history, "div", id="change-history")
+    assert [text(td) for td in elements(table, "td")][1::2] == ["Changed Published."]
 
 
 @pytest.mark.django_db
@@ -99,14 +107,16 @@ def _milestones_with_gaps():
     return {
         "complete": make_milestone(edition=edition, title_en="Complete"),
         # A required text (title) empty in one language.
-        "no_en": make_milestone(edition=edition, title_zh_hans="无英文", title_en=""),
+        "no_en": saved_unchecked(
+            make_milestone(edition=edition, title_zh_hans="无英文"), title_en=""
+        ),
         # An optional text (time note) filled in English only: Chinese is missing.
         "no_zh": make_milestone(
             edition=edition, title_en="No Chinese time note", time_note_en="Afternoon"
         ),
         # Required texts empty in both languages: body in both.
-        "neither": make_milestone(
-            edition=edition, title_en="Neither body", body_zh_hans="", body_en=""
+        "neither": saved_unchecked(
+            make_milestone(edition=edition, title_en="Neither body"), body_zh_hans="", body_en=""
         ),
     }
 
@@ -146,11 +156,11 @@ def test_translation_marker_shows_which_language_is_missing(editor_client):
 
 @pytest.mark.django_db
 def test_translation_marker_names_the_missing_fields(editor_client):
-    milestone = make_milestone(title_en="", body_en="", time_note_zh_hans="下午")
+    milestone = saved_unchecked(make_milestone(time_note_zh_hans="下午"), title_en="", body_en="")
 
     response = editor_client.get(reverse("admin:events_milestone_changelist"), **EN)
 
-    badges = find_all(page(response), "span", class_="wic-missing")
+    badges = elements(response, "span", class_="wic-missing")
     assert [(text(b), dict(b.attributes)["title"]) for b in badges] == [
         ("English missing", "Time note, Title, Text")
     ]
@@ -159,13 +169,13 @@ def test_translation_marker_names_the_missing_fields(editor_client):
 
 @pytest.mark.django_db
 def test_translation_status_is_shown_on_the_change_form(editor_client):
-    milestone = make_milestone(title_en="")
+    milestone = saved_unchecked(make_milestone(), title_en="")
 
     response = editor_client.get(
         reverse("admin:events_milestone_change", args=[milestone.pk]), **EN
     )
 
-    badges = find_all(page(response), "span", class_="wic-missing")
+    badges = elements(response, "span", class_="wic-missing")
     assert [text(b) for b in badges] == ["English missing"]
 
 
@@ -175,7 +185,7 @@ def test_view_on_site_links_to_the_public_page_in_the_admin_language(editor_clie
 
     response = editor_client.get(reverse("admin:events_session_change", args=[session.pk]), **EN)
 
-    links = find_all(page(response), "a", class_="viewsitelink")
+    links = elements(response, "a", class_="viewsitelink")
     expected = f"/en/{session.edition.year}/agenda/{session.slug}/"
     assert [dict(a.attributes)["href"] for a in links] == [expected]
 
@@ -188,7 +198,7 @@ def test_models_without_a_public_page_have_no_view_on_site_link(editor_client):
         reverse("admin:events_organization_change", args=[organization.pk]), **EN
     )
 
-    assert find_all(page(response), "a", class_="viewsitelink") == []
+    assert elements(response, "a", class_="viewsitelink") == []
 
 
 def test_view_on_site_is_none_when_the_public_url_does_not_resolve():

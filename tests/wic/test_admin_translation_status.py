@@ -1,4 +1,4 @@
-"""wic.translation_status: which text is missing in which language, in Python and in SQL."""
+"""wic.core.translation_status: which text is missing in which language, in Python and in SQL."""
 
 import itertools
 
@@ -6,9 +6,15 @@ import pytest
 
 from events.models import EditionRole, Forum, Milestone, Session
 from outcomes.models import Achievement, Document
-from tests.factories import make_document, make_edition, make_milestone, make_session
-from wic.translation_status import Gap, complete, gaps, incomplete, missing_languages
-from wic.translation_status import translated_fields as fields_of
+from tests.factories import (
+    make_document,
+    make_edition,
+    make_milestone,
+    make_session,
+    saved_unchecked,
+)
+from wic.core.translation_status import Gap, complete, gaps, incomplete, missing_languages
+from wic.core.translation_status import translated_fields as fields_of
 
 
 def test_translated_fields_know_which_are_required_in_both_languages():
@@ -27,7 +33,9 @@ def test_translated_fields_know_which_are_required_in_both_languages():
 
 @pytest.mark.django_db
 def test_gaps_name_required_texts_and_texts_given_in_one_language_only():
-    milestone = make_milestone(title_en="", time_note_zh_hans="下午", time_note_en="")
+    milestone = saved_unchecked(
+        make_milestone(time_note_zh_hans="下午"), title_en="", time_note_en=""
+    )
 
     assert gaps(milestone) == [Gap("time_note", "en"), Gap("title", "en")]
     assert missing_languages(milestone) == ["en"]
@@ -35,7 +43,9 @@ def test_gaps_name_required_texts_and_texts_given_in_one_language_only():
 
 @pytest.mark.django_db
 def test_optional_text_empty_in_both_languages_is_not_missing():
-    document = make_document(subtitle_zh_hans="", subtitle_en="", body_zh_hans="", body_en="")
+    document = saved_unchecked(
+        make_document(), subtitle_zh_hans="", subtitle_en="", body_zh_hans="", body_en=""
+    )
 
     assert gaps(document) == []
     assert list(complete(Document.objects.all())) == [document]
@@ -43,7 +53,7 @@ def test_optional_text_empty_in_both_languages_is_not_missing():
 
 @pytest.mark.django_db
 def test_null_counts_as_empty_in_python_and_in_sql():
-    session = make_session(title_en=None, summary_zh_hans="摘要", summary_en=None)
+    session = saved_unchecked(make_session(summary_zh_hans="摘要"), title_en=None, summary_en=None)
 
     assert gaps(session) == [Gap("title", "en"), Gap("summary", "en")]
     assert list(incomplete(Session.objects.all(), "en")) == [session]
@@ -56,7 +66,7 @@ def test_sql_filter_agrees_with_gaps_for_every_combination_of_empty_columns():
     edition = make_edition()
     columns = [f"{name}_{suffix}" for name in fields_of(Milestone) for suffix in ("zh_hans", "en")]
     rows = [
-        make_milestone(edition=edition, **dict(zip(columns, values, strict=True)))
+        saved_unchecked(make_milestone(edition=edition), **dict(zip(columns, values, strict=True)))
         for values in itertools.product(["", "text"], repeat=len(columns))
     ]
     everything = Milestone.objects.all()
@@ -71,8 +81,8 @@ def test_sql_filter_agrees_with_gaps_for_every_combination_of_empty_columns():
 
 @pytest.mark.django_db
 def test_filters_work_on_a_model_reached_through_its_proxy():
-    forum = make_session(kind=Session.Kind.FORUM, title_zh_hans="")
-    make_session(kind=Session.Kind.PLENARY, title_zh_hans="")
+    forum = saved_unchecked(make_session(kind=Session.Kind.FORUM), title_zh_hans="")
+    saved_unchecked(make_session(kind=Session.Kind.PLENARY), title_zh_hans="")
 
     assert list(incomplete(Forum.objects.all(), "zh-hans")) == [Forum.objects.get(pk=forum.pk)]
 

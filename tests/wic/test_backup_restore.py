@@ -27,7 +27,7 @@ MEDIA_FILES = {
     "documents/乌镇展望 2018.pdf": b"%PDF-1.4\n" + "中文".encode() * 100,
     "highlights/a b/c.webp": b"RIFF\x00\x00\x00\x00WEBP",
 }
-# Changes on every restore by design (wic/cache.py): not compared.
+# Changes on every restore by design (wic/core/cache.py): not compared.
 CONTENT_VERSION_TABLE = "wic_contentversion"
 
 

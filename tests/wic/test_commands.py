@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 from django.utils import translation
 
-from tests.factories import make_document, make_milestone, make_session, make_track
+from tests.factories import make_document, make_milestone, make_session, make_track, saved_unchecked
+from wic.core.management.base import operator_language
 
 
 def run(name, **options):
@@ -37,7 +38,7 @@ def test_setup_editors_is_idempotent_and_removes_extra_permissions():
 @pytest.mark.django_db
 def test_check_content_passes_when_published_content_is_complete():
     make_session()
-    make_milestone(title_en="", is_published=False)  # drafts may be incomplete
+    saved_unchecked(make_milestone(is_published=False), title_en="")  # drafts may be incomplete
 
     output = run("check_content")
 
@@ -46,9 +47,9 @@ def test_check_content_passes_when_published_content_is_complete():
 
 @pytest.mark.django_db
 def test_check_content_lists_every_gap_of_published_items_and_fails():
-    session = make_session(title_en="")
+    session = saved_unchecked(make_session(), title_en="")
     track = make_track(edition=session.edition, description_zh_hans="说明")
-    document = make_document(edition=session.edition, summary_zh_hans="")
+    document = saved_unchecked(make_document(edition=session.edition), summary_zh_hans="")
     out = StringIO()
 
     with translation.override("en"), pytest.raises(CommandError) as failure:
@@ -97,3 +98,44 @@ def test_create_demo_editor_makes_a_staff_editor_and_resets_it(settings):
     assert (user.is_staff, user.is_superuser) == (True, False)
     assert [group.name for group in user.groups.all()] == ["Editors"]
     assert get_user_model().objects.filter(username="editor").count() == 1
+
+
+@pytest.mark.django_db
+def test_create_demo_editor_prints_the_admin_where_the_site_is_served(settings):
+    settings.DEBUG = True
+
+    output = run("create_demo_editor", address="0.0.0.0:8123")
+
+    assert output.splitlines()[-1] == "  admin: http://0.0.0.0:8123/admin/"
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh-hans"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_CN.UTF-8"}, "zh-hans"),
+        ({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "en"),
+    ],
+)
+def test_commands_speak_the_operators_language(environ, language):
+    assert operator_language(environ) == language
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("en_US.UTF-8", "All published content complete"), ("zh_CN.UTF-8", "所有已发布内容")],
+)
+def test_a_command_prints_in_the_language_of_the_shell_not_the_sites(monkeypatch, lang, message):
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+
+    with translation.override("zh-hans" if lang.startswith("en") else "en"):
+        output = StringIO()
+        call_command("check_content", stdout=output)
+
+    assert output.getvalue().startswith(message)

@@ -18,7 +18,7 @@ from tests.factories import (
     make_session,
 )
 from tests.wic.admin_pages import EN
-from wic.management.commands.setup_editors import setup_editors
+from wic.core.management.commands.setup_editors import setup_editors
 
 pytestmark = pytest.mark.django_db
 

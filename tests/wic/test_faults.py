@@ -22,8 +22,8 @@ from django.utils import translation
 
 from events.views import CurrentEditionHomeView
 from tests.serving.conftest import ROOT, manage, site_env, start_gunicorn, stop
-from wic import cache
-from wic.middleware import RETRY_AFTER_SECONDS, unavailable
+from wic.core import cache
+from wic.core.middleware import RETRY_AFTER_SECONDS, unavailable
 
 LOCKED = OperationalError("database is locked")
 NO_SERVER = OperationalError(
@@ -133,11 +133,11 @@ def test_the_chinese_page_is_in_chinese(client, broken_view):
 def test_the_cause_is_logged(client, broken_view, caplog):
     broken_view(LOCKED)
 
-    with caplog.at_level(logging.ERROR, logger="wic.middleware"):
+    with caplog.at_level(logging.ERROR, logger="wic.core.middleware"):
         client.get("/en/")
 
     assert [
-        record.getMessage() for record in caplog.records if record.name == "wic.middleware"
+        record.getMessage() for record in caplog.records if record.name == "wic.core.middleware"
     ] == ["Database unavailable (OperationalError: database is locked): GET /en/ answered with 503"]
 
 
@@ -323,9 +323,9 @@ def test_an_unreachable_postgresql_gives_503(migrated_sqlite, tmp_path, page_cac
 
 def test_the_middleware_sits_right_after_whitenoise(settings):
     middleware = settings.MIDDLEWARE
-    position = middleware.index("wic.middleware.DatabaseUnavailableMiddleware")
+    position = middleware.index("wic.core.middleware.DatabaseUnavailableMiddleware")
 
     assert middleware[position - 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
     # Outside everything that reads the database: the page cache, sessions, auth.
-    assert position < middleware.index("wic.cache.PageCacheMiddleware")
+    assert position < middleware.index("wic.core.cache.PageCacheMiddleware")
     assert position < middleware.index("django.contrib.sessions.middleware.SessionMiddleware")

@@ -9,7 +9,7 @@ database lookup under a real edition. Then Hypothesis throws a few hundred gener
 strings at the valid URLs: repeated keys, control characters, broken UTF-8, very long values.
 
 Found this way and fixed: a /media/ path longer than the file system allows was a 500
-(OSError "File name too long"); it is a 404 now (wic/media.py).
+(OSError "File name too long"); it is a 404 now (wic/core/media.py).
 """
 
 import re

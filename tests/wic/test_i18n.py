@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from pytest_django.asserts import assertContains
 
 from tests.factories import make_agenda, make_milestone
-from tests.outcomes.pages import attribute, elements, texts
+from tests.html import attribute, elements, texts
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import make_agenda
-from tests.outcomes.pages import elements, texts
+from tests.html import elements, texts
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOGUE.with_suffix(".mo")

@@ -1,6 +1,6 @@
 """No lost edits: the second of two editors who opened the same item is told, not overwritten.
 
-The change form carries the edit version the editor loaded (wic/locking.py, wic/admin.py);
+The change form carries the edit version the editor loaded (wic/core/locking.py, wic/core/admin.py);
 saving checks it in the database. These tests post the forms as a browser would: every field
 the page holds, as the page holds it.
 """
@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import threading
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -30,93 +29,36 @@ from tests.factories import (
     make_section,
     make_session,
 )
-from tests.wic.admin_pages import EN, english, find_all, page, text
-from wic import locking
-from wic.admin import EditLockForm
+from tests.html import elements, form_data, text
+from tests.wic.admin_pages import EN, english
+from wic.core import locking
+from wic.core.admin import EditLockForm
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class _FormReader(HTMLParser):
-    """The data a browser submits from the page's form `form_id` (no file inputs here)."""
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id = form_id
-        self.inside = False
-        self.data = []
-        self._textarea = None
-        self._select = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside or "disabled" in attrs:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
-            if attrs.get("type") in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.data.append((name, attrs.get("value", "on")))
-            else:
-                self.data.append((name, attrs.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data.append((self._select, attrs.get("value", "")))
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea" and self._textarea is not None:
-            name, value = self._textarea
-            self.data.append((name, value.removeprefix("\n")))
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-
-def form_data(response, **changes):
-    """The change form of `response` as a browser submits it, with `changes` typed in."""
-    reader = _FormReader(f"{response.context['opts'].model_name}_form")
-    reader.feed(response.content.decode())
-    data = {}
-    for name, value in reader.data:
-        data.setdefault(name, []).append(value)
-    for name, value in changes.items():
-        data[name] = value if isinstance(value, list) else [value]
-    return data
-
-
 def hidden_value(response, name):
-    (field,) = find_all(page(response), "input", name=name)
+    (field,) = elements(response, "input", name=name)
     return dict(field.attributes)["value"]
 
 
 def textarea_value(response, name):
-    (field,) = find_all(page(response), "textarea", name=name)
+    (field,) = elements(response, "textarea", name=name)
     return text(field)
 
 
 def conflict_rows(response):
     """Each conflict listed above the form: (heading, [[field, from, saved, yours, form]])."""
-    (section,) = find_all(page(response), "section", class_="wic-edit-conflict")
+    (section,) = elements(response, "section", class_="wic-edit-conflict")
     return [
         (
-            text(find_all(item, "h3")[0]),
+            text(elements(item, "h3")[0]),
             [
-                [text(cell) for cell in find_all(row, "th") + find_all(row, "td")]
-                for row in find_all(item, "tr")[1:]
+                [text(cell) for cell in elements(row, "th") + elements(row, "td")]
+                for row in elements(item, "tr")[1:]
             ],
         )
-        for item in find_all(section, "div", class_="wic-edit-conflict-item")
+        for item in elements(section, "div", class_="wic-edit-conflict-item")
     ]
 
 
@@ -282,7 +224,7 @@ def test_refused_form_keeps_the_editors_input_and_carries_the_new_version(alice,
     response = bob.post(forum_url(forum), form_data(bobs_form, summary_en="Bob's summary"), **EN)
 
     assert textarea_value(response, "summary_en") == "Bob's summary"
-    (title,) = find_all(page(response), "input", name="title_en")
+    (title,) = elements(response, "input", name="title_en")
     assert dict(title.attributes)["value"] == "Digital Silk Road 2018"  # taken over
     assert hidden_value(response, "loaded_version") == "2"
 
@@ -316,7 +258,7 @@ def test_field_both_editors_changed_keeps_the_second_editors_value_in_the_form(a
     assert conflict_rows(response)[0][1] == [
         ["Sort order", "0", "5", "7", "Your value: merge by hand"]
     ]
-    (sort_order,) = find_all(page(response), "input", name="sort_order")
+    (sort_order,) = elements(response, "input", name="sort_order")
     assert dict(sort_order.attributes)["value"] == "7"
     assert Session.objects.get(pk=forum.pk).sort_order == 5
 
@@ -378,7 +320,7 @@ def test_unpublishing_moves_the_version_so_an_open_form_is_told(alice, bob, foru
     assert conflict_rows(response)[0][1] == [
         ["Published", "Yes", "No", "Yes", "The saved value (you had not changed it)"]
     ]
-    (published,) = find_all(page(response), "input", name="is_published")
+    (published,) = elements(response, "input", name="is_published")
     assert "checked" not in dict(published.attributes)
     assert Session.objects.get(pk=forum.pk).is_published is False
 
@@ -449,8 +391,8 @@ def test_section_changed_in_the_document_form_refuses_the_other_editors_save(ali
             ],
         ),
     ]
-    (history,) = find_all(page(response), "ul", class_="wic-edit-conflict-history")
-    assert [text(entry) for entry in find_all(history, "li")] == [
+    (history,) = elements(response, "ul", class_="wic-edit-conflict-history")
+    assert [text(entry) for entry in elements(history, "li")] == [
         # Django names the object in the history in the default language, Chinese.
         f"{saved_on(document)}, alice: Changed Heading [en] for section “1. 序言”."
     ]

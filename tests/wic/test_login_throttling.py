@@ -1,4 +1,4 @@
-"""The admin's door (django-axes, wic/security.py, docs/security.md): after 5 failed logins for
+"""The admin's door (django-axes, wic/core/security.py, docs/security.md): after 5 failed logins for
 one username from one address, that pair is locked out for 15 minutes, with a page in the
 admin's look that says how to get back in; an administrator can unlock at once."""
 
@@ -15,8 +15,9 @@ from django.test import Client, RequestFactory
 from pytest_django.asserts import assertContains, assertTemplateUsed
 
 from tests.factories import make_editor
-from tests.wic.admin_pages import EN, find_all, page, text
-from wic.security import client_ip_address
+from tests.html import elements, text
+from tests.wic.admin_pages import EN
+from wic.core.security import client_ip_address
 
 pytestmark = pytest.mark.django_db
 
@@ -109,18 +110,18 @@ def test_the_lockout_page_says_how_to_get_back_in(client, editor):
 
     response = log_in(client, PASSWORD)
 
-    root = page(response)
+    root = response
     assertContains(response, '<html lang="en"', status_code=429)
-    assert [text(t) for t in find_all(root, "title")] == [
+    assert [text(t) for t in elements(root, "title")] == [
         "Too many failed logins | WIC site administration"
     ]
-    assert [text(h) for h in find_all(root, "h1")] == ["Too many failed logins"]
-    assert [text(d) for d in find_all(root, "div", id="site-name")] == ["WIC site administration"]
-    assert [text(p) for p in find_all(root, "p", class_="errornote")] == [
+    assert [text(h) for h in elements(root, "h1")] == ["Too many failed logins"]
+    assert [text(d) for d in elements(root, "div", id="site-name")] == ["WIC site administration"]
+    assert [text(p) for p in elements(root, "p", class_="errornote")] == [
         "Logging in has failed 5 times in a row, so logging in with this username from your "
         "address is blocked for now."
     ]
-    assert [text(li) for li in find_all(root, "li")] == [
+    assert [text(li) for li in elements(root, "li")] == [
         "wait 15 minutes, then log in with the right password. Every attempt before then "
         "starts the wait again;",
         "or ask a site administrator to unlock your account now. They run: "
@@ -128,11 +129,11 @@ def test_the_lockout_page_says_how_to_get_back_in(client, editor):
     ]
     assert [
         dict(a.attributes)["href"]
-        for a in find_all(root, "a")
+        for a in elements(root, "a")
         if text(a) == "Back to the login page"
     ] == ["/admin/login/"]
     # The admin's language switch is there, as on the login page.
-    assert len(find_all(root, "form", class_="wic-language-switch")) == 1
+    assert len(elements(root, "form", class_="wic-language-switch")) == 1
 
 
 def test_the_lockout_page_escapes_the_username(client):
@@ -147,8 +148,8 @@ def test_the_lockout_page_escapes_the_username(client):
 def test_the_login_page_tells_the_limits(client):
     response = client.get("/admin/login/", **EN)
 
-    root = page(response)
-    assert [text(p) for p in find_all(root, "p", class_="wic-login-limit")] == [
+    root = response
+    assert [text(p) for p in elements(root, "p", class_="wic-login-limit")] == [
         "After 5 failed attempts in a row, logging in with that username from your address "
         "is blocked for 15 minutes."
     ]

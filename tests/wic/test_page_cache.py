@@ -1,4 +1,4 @@
-"""The page cache (wic/cache.py), in one process: what is cached, for whom, and that a change
+"""The page cache (wic/core/cache.py), in one process: what is cached, for whom, and that a change
 to content is on the next page. tests/serving/ runs it across gunicorn's processes."""
 
 import json
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import http_date
 
-from events.models import Forum, Organization
+from events.models import Forum, Organization, Session
 from tests.factories import (
     make_achievement,
     make_edition,
@@ -23,8 +23,8 @@ from tests.factories import (
     make_milestone,
     make_session,
 )
-from wic import cache as page_cache_module
-from wic.cache import (
+from wic.core import cache as page_cache_module
+from wic.core.cache import (
     CACHE_HEADER,
     Version,
     bump_content_version,
@@ -34,7 +34,7 @@ from wic.cache import (
     page_key,
     release,
 )
-from wic.models import ContentVersion
+from wic.core.models import ContentVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def page_cache(settings, tmp_path):
     """The page cache on, in the configured backend, with nothing in it from other tests."""
     settings.PAGE_CACHE = True
     backend = settings.CACHES["default"]
-    if backend["BACKEND"] == "wic.cache.PageFileCache":
+    if backend["BACKEND"] == "wic.core.cache.PageFileCache":
         settings.CACHES = {"default": {**backend, "LOCATION": str(tmp_path / "cache")}}
     else:  # Redis (the PostgreSQL + Redis run): a key space of its own
         settings.CACHES = {"default": {**backend, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
@@ -123,7 +123,7 @@ def test_each_language_has_its_own_page(client, page_cache, edition):
 
 def test_the_query_string_is_part_of_the_key(client, page_cache, edition):
     # Not "开幕式": that is also the kind filter's option label on every agenda page.
-    make_session(edition=edition, title_zh_hans="乌镇峰会开幕典礼", kind="opening_ceremony")
+    make_session(edition=edition, title_zh_hans="乌镇峰会开幕典礼", kind=Session.Kind.OPENING)
     make_session(edition=edition, title_zh_hans="数字丝绸之路论坛", kind="forum")
     urls = ["/zh-hans/2018/agenda/", "/zh-hans/2018/agenda/?kind=forum"] * 2
 
@@ -402,7 +402,7 @@ def test_with_redis_down_pages_come_from_the_database_and_the_log_says_why(
         }
     }
 
-    with caplog.at_level(logging.WARNING, logger="wic.cache"):
+    with caplog.at_level(logging.WARNING, logger="wic.core.cache"):
         responses = [client.get("/zh-hans/"), client.get("/en/")]
 
     messages = [record.getMessage() for record in caplog.records]

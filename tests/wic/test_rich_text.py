@@ -1,4 +1,4 @@
-"""Editors' text on the site: plain text escaped, formatted text sanitized (wic/rich_text.py)."""
+"""Editors' text on the site: plain text escaped, formatted text sanitized (wic/core/rich_text.py)."""
 
 import json
 import re
@@ -23,9 +23,9 @@ from tests.factories import (
     make_section,
     make_session,
 )
+from tests.html import form_data
 from tests.wic.admin_pages import EN
-from tests.wic.form_data import change_form_data
-from wic import rich_text
+from wic.core import rich_text
 
 SCRIPT = "<script>window.__xss=1</script>"
 IMG = '"><img src=x onerror="window.__xss=1">'
@@ -145,7 +145,7 @@ def editor_client(client, db):
 def test_admin_sanitizes_formatted_fields_in_both_languages_and_keeps_plain_ones(editor_client):
     milestone = make_milestone()
     url = reverse("admin:events_milestone_change", args=[milestone.pk])
-    data = change_form_data(editor_client.get(url, **EN))
+    data = form_data(editor_client.get(url, **EN))
     data.update(
         title_zh_hans=f"标题{SCRIPT}",
         title_en=f"Title{IMG}",
@@ -167,7 +167,7 @@ def test_admin_sanitizes_the_formatted_field_of_an_inline(editor_client):
     section = make_section(body_en="Old")
     document = section.document
     url = reverse("admin:outcomes_document_change", args=[document.pk])
-    data = change_form_data(editor_client.get(url, **EN))
+    data = form_data(editor_client.get(url, **EN))
     data["sections-0-body_en"] = f"<em>Open</em> and secure{SCRIPT}"
 
     response = editor_client.post(url, data, **EN)

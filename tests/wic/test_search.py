@@ -19,9 +19,11 @@ from tests.factories import (
     make_press_evaluation,
     make_section,
     make_session,
+    saved_unchecked,
 )
-from tests.outcomes.pages import attribute, elements, text, texts
-from wic import search
+from tests.html import attribute, elements, text, texts
+from tests.queries import assert_queries_flat
+from wic.core import search
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +230,7 @@ def test_search_never_finds_drafts(client, edition, silk_road):
 
 
 def test_results_carry_lang_attribute_when_shown_in_the_fallback_language(client, edition):
-    make_milestone(edition=edition, title_zh_hans="只有中文的标题", title_en="")
+    saved_unchecked(make_milestone(edition=edition, title_zh_hans="只有中文的标题"), title_en="")
 
     response = client.get(search_url("en"), {"q": "只有中文"})
 
@@ -245,7 +247,7 @@ def test_results_carry_lang_attribute_when_shown_in_the_fallback_language(client
         ({"q": ""}, "Type a word or two to search for."),
         ({"q": "   "}, "Type a word or two to search for."),
         ({"q": "x" * 101}, "Your search is too long: use at most 100 characters."),
-        ({"q": "silk\x00"}, "Your search contains characters that cannot be searched for."),
+        ({"q": "\x00\x01\x1b"}, "Type a word or two to search for."),
     ],
 )
 def test_empty_over_long_or_broken_query_gets_a_message_and_no_search(
@@ -274,24 +276,26 @@ def test_the_query_stays_in_the_search_box(client, silk_road):
     assert [attribute(i, "value") for i in elements(response, "input", id="id_q")] == ["silk"]
 
 
-@pytest.mark.parametrize("count", [1, 10, search.GROUP_LIMIT + 1])  # the last: more than shown
-def test_search_queries_do_not_grow_with_results(
-    client, edition, count, django_assert_max_num_queries
-):
-    for number in range(count):
-        session = make_session(edition=edition, title_en=f"Silk session {number}")
-        SessionSpeaker.objects.create(session=session, person=make_person())
-        make_milestone(edition=edition, title_en=f"Silk news {number}")
-        make_highlight(edition=edition, title_en=f"Silk highlight {number}")
-        document = make_document(edition=edition, title_en=f"Silk document {number}")
-        make_section(document=document)
-        make_achievement(edition=edition, title_en=f"Silk achievement {number}")
-        make_press_evaluation(edition=edition, quote_en=f"Silk quote {number}")
+def test_search_queries_do_not_grow_with_results(client, edition):
+    added = []
 
-    with django_assert_max_num_queries(8):  # current edition + one per type
-        response = client.get(search_url("en"), {"q": "silk"})
+    def grow(n):
+        for _ in range(n):
+            number = len(added)
+            added.append(number)
+            session = make_session(edition=edition, title_en=f"Silk session {number}")
+            SessionSpeaker.objects.create(session=session, person=make_person())
+            make_milestone(edition=edition, title_en=f"Silk news {number}")
+            make_highlight(edition=edition, title_en=f"Silk highlight {number}")
+            document = make_document(edition=edition, title_en=f"Silk document {number}")
+            make_section(document=document)
+            make_achievement(edition=edition, title_en=f"Silk achievement {number}")
+            make_press_evaluation(edition=edition, quote_en=f"Silk quote {number}")
 
-    assert counts(response) == [str(count)] * 6
+    with_one, with_ten = assert_queries_flat(client, search_url("en"), grow, {"q": "silk"})
+
+    assert counts(with_one) == ["1"] * 6
+    assert counts(with_ten) == ["10"] * 6
 
 
 def test_a_group_with_more_hits_than_shown_gives_the_total(client, edition):

@@ -20,8 +20,8 @@ from django.utils import translation
 from events.models import Edition, Session
 from tests.factories import make_document, make_edition, make_editor, make_session
 from tests.wic.test_settings import PRODUCTION, load_settings, manage
-from wic import cache as page_cache_module
-from wic.cache import CACHE_HEADER
+from wic.core import cache as page_cache_module
+from wic.core.cache import CACHE_HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def page_cache(settings, tmp_path):
     """The page cache on (tests/conftest.py turns it off), empty, in the configured backend."""
     settings.PAGE_CACHE = True
     backend = settings.CACHES["default"]
-    if backend["BACKEND"] == "wic.cache.PageFileCache":
+    if backend["BACKEND"] == "wic.core.cache.PageFileCache":
         settings.CACHES = {"default": {**backend, "LOCATION": str(tmp_path / "cache")}}
     else:  # Redis (the PostgreSQL + Redis run): a key space of its own
         settings.CACHES = {"default": {**backend, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}

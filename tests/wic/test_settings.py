@@ -48,7 +48,7 @@ def load_gunicorn_config(monkeypatch, **environ):
 def test_the_default_cache_is_shared_files_in_the_project(monkeypatch):
     settings = load_settings(monkeypatch)
 
-    assert settings["CACHES"]["default"]["BACKEND"] == "wic.cache.PageFileCache"
+    assert settings["CACHES"]["default"]["BACKEND"] == "wic.core.cache.PageFileCache"
     assert settings["CACHES"]["default"]["LOCATION"] == ROOT / "var" / "cache"
 
 
@@ -204,4 +204,4 @@ def test_an_empty_variable_counts_as_unset(monkeypatch):
     assert settings["LOGGING"]["root"]["level"] == "INFO"
     assert settings["STATIC_ROOT"] == ROOT / "staticfiles"
     assert settings["MEDIA_ROOT"] == ROOT / "media"
-    assert settings["CACHES"]["default"]["BACKEND"] == "wic.cache.PageFileCache"
+    assert settings["CACHES"]["default"]["BACKEND"] == "wic.core.cache.PageFileCache"

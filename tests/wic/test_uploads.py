@@ -1,4 +1,4 @@
-"""Editors' uploads: checked by their bytes, stored whole under unguessable names (wic/uploads.py)."""
+"""Editors' uploads: checked by their bytes, stored whole under unguessable names (wic/core/uploads.py)."""
 
 import errno
 import html
@@ -18,10 +18,10 @@ from PIL import Image
 
 from events.models import Edition, Highlight
 from tests.factories import make_document, make_edition, make_editor, make_highlight
+from tests.html import form_data
 from tests.wic.admin_pages import EN
-from tests.wic.form_data import change_form_data
-from wic import uploads
-from wic.uploads import SafeFileSystemStorage, UploadTo, check_image, check_pdf
+from wic.core import uploads
+from wic.core.uploads import SafeFileSystemStorage, UploadTo, check_image, check_pdf
 
 STORED_NAME = re.compile(r"^(?P<folder>.+)/(?P<stem>[0-9a-f]{32})\.(?P<extension>[a-z]+)$")
 
@@ -318,7 +318,7 @@ def field_error_texts(response, field):
 
 def post_change(client, obj, **files):
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    data = change_form_data(client.get(url, **EN))
+    data = form_data(client.get(url, **EN))
     data.update(files)
     return client.post(url, data, **EN)
 
@@ -393,7 +393,7 @@ def test_admin_stores_an_accepted_image_under_a_new_name(editor_client, media_ro
 def test_admin_add_form_with_a_bad_file_creates_no_row(editor_client, media_root):
     edition = make_edition()
     url = reverse("admin:events_highlight_add")
-    data = change_form_data(editor_client.get(url, **EN))
+    data = form_data(editor_client.get(url, **EN))
     data.update(
         edition=str(edition.pk),
         category=Highlight.Category.CULTURE,

@@ -28,7 +28,7 @@ import datetime
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -51,7 +51,8 @@ from events.models import (
     Venue,
 )
 from outcomes.models import Achievement, Document, DocumentSection, Field, PressEvaluation
-from wic.cache import bump_content_version
+from wic.core.cache import bump_content_version
+from wic.core.management.base import OperatorCommand
 
 SOURCE = "synthetic benchmark data"
 SLUG_PREFIX = "syn-"
@@ -117,7 +118,7 @@ def shift_year(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Add synthetic, clearly marked, bilingual copies of every content row, so that every "
         "table holds FACTOR times its rows. For the benchmark database only."

@@ -1,0 +1,550 @@
+"""The editors' admin: what every content admin shares.
+
+`ContentAdmin` is the base of the admin class of every content model (events/admin.py,
+outcomes/admin.py): one tab per language, publish/unpublish actions, a translation-status
+column and filter, "view on site" where there is a public page, and the same fieldset layout
+(content, then publication, then collapsed editorial notes).
+
+No lost edits (wic/core/locking.py): change forms carry the edit version the editor loaded; a save
+after someone else's is refused and the form comes back with what changed.
+"""
+
+import errno
+import logging
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets, model_ngettext
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import UniqueConstraint
+from django.db.models.fields.files import FieldFile
+from django.forms.boundfield import BoundField
+from django.forms.models import InlineForeignKeyField
+from django.urls import NoReverseMatch
+from django.utils import formats, timezone
+from django.utils.html import format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+
+from wic.core import locking, translation_status, uploads
+from wic.core.i18n import language_columns
+from wic.core.rich_text import RichTextFormField
+
+logger = logging.getLogger(__name__)
+
+admin.site.site_header = _("WIC site administration")
+admin.site.site_title = _("WIC site administration")
+admin.site.index_title = _("Site content")
+
+# Translators: badge in the admin lists, on items whose text is missing in that language.
+MISSING_BADGES = {"zh-hans": _("Chinese missing"), "en": _("English missing")}
+
+
+class ConstraintErrorsOnFieldsForm(forms.ModelForm):
+    """Shows a unique constraint's error on the field an editor can fix.
+
+    Django puts the error of a constraint over several fields, e.g. (edition, slug), or of a
+    conditional one (one current edition) above the form. We move it to the constraint's last
+    field that the form shows: the slug, the number, "current edition".
+    """
+
+    def _update_errors(self, errors):
+        # The one hook that receives the model's validation errors before they are sorted
+        # into the form's fields (ModelForm._post_clean).
+        error_dict = getattr(errors, "error_dict", None)
+        if error_dict and NON_FIELD_ERRORS in error_dict:
+            kept = []
+            for error in error_dict.pop(NON_FIELD_ERRORS):
+                field = self._constraint_field(error)
+                if field is None:
+                    kept.append(error)
+                else:
+                    error_dict.setdefault(field, []).append(error)
+            if kept:
+                error_dict[NON_FIELD_ERRORS] = kept
+            errors = ValidationError(error_dict)
+        super()._update_errors(errors)
+
+    def _constraint_field(self, error):
+        if error.code == "unique_together":
+            fields = error.params["unique_check"]
+        else:
+            message = str(error.message)
+            fields = next(
+                (
+                    constraint.fields
+                    for _model, constraints in self.instance.get_constraints()
+                    for constraint in constraints
+                    if isinstance(constraint, UniqueConstraint)
+                    and constraint.fields
+                    and str(constraint.get_violation_error_message()) == message
+                ),
+                (),
+            )
+        shown = [field for field in fields if field in self.fields]
+        return shown[-1] if shown else None
+
+
+class LockField(forms.CharField):
+    """A hidden field of the form's own bookkeeping: never counted as a change (the history
+    would name it, and an unchanged inline row would be saved)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, label="", **kwargs)
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class RebasingBoundField(BoundField):
+    """Renders the values the form took over after an edit conflict (`form.rebased`) instead
+    of the posted ones: the new version, and the fields only someone else had changed."""
+
+    def value(self):
+        if self.name in self.form.rebased:
+            return self.field.prepare_value(self.form.rebased[self.name])
+        return super().value()
+
+
+class EditLockForm(forms.ModelForm):
+    """A change form that refuses to overwrite someone else's save (wic/core/locking.py).
+
+    It carries the edit version the editor loaded and the values they saw. If the row's
+    version has moved when it is posted, the form is invalid: `edit_conflict` lists what
+    changed, fields only the other editor changed take the saved value, the others keep the
+    editor's input, and the form now carries the new version, so saving again works.
+    """
+
+    loaded_version = LockField()
+    loaded_values = LockField()
+    bound_field_class = RebasingBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rebased = {}
+        self.edit_conflict = None
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["loaded_version"] = self.instance.edit_version
+            self.initial["loaded_values"] = locking.encode_values(self._saved_values())
+
+    @property
+    def version_loaded(self):
+        """The version the editor loaded; None on a new row or a post that carries none
+        (then the save is not checked, as before this field existed)."""
+        value = getattr(self, "cleaned_data", {}).get("loaded_version") or ""
+        return int(value) if self.instance.pk is not None and value.isdigit() else None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        loaded = self.version_loaded
+        if loaded is not None and loaded != self.instance.edit_version:
+            # self.instance is still the row as saved: _post_clean() puts the input in later.
+            raise self._refuse()
+        return cleaned_data
+
+    def save(self, commit=True):
+        """Inline rows are saved here (the main object by EditLockAdminMixin.save_model)."""
+        instance = super().save(commit=False)
+        if commit:
+            if instance._state.adding:
+                instance.save()
+            else:
+                locking.save(instance, self.version_loaded)
+            self._save_m2m()
+        return instance
+
+    def _locked_fields(self):
+        """The names of the form's fields that are model fields an editor changes."""
+        names = []
+        for name, form_field in self.fields.items():
+            try:
+                model_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not model_field.primary_key and not isinstance(form_field, InlineForeignKeyField):
+                names.append(name)
+        return names
+
+    def _saved_values(self):
+        return locking.row_values(self.instance, self._locked_fields())
+
+    def _my_values(self):
+        values = {}
+        for name in self._locked_fields():
+            if name in self.cleaned_data:
+                model_field = self._meta.model._meta.get_field(name)
+                values[name] = locking.plain(model_field, self.cleaned_data[name])
+            else:  # did not validate: compare and show what was typed
+                values[name] = self[name].data
+        return values
+
+    def _refuse(self):
+        started_from, loaded_at = locking.decode_values(self.cleaned_data.get("loaded_values"))
+        saved = self._saved_values()
+        self.edit_conflict = locking.Conflict(
+            obj=self.instance,
+            history=locking.history(self.instance, since=loaded_at),
+            changes=locking.compare(self.instance, started_from, saved, self._my_values()),
+        )
+        self.rebased = {
+            change.name: self[change.name].initial
+            for change in self.edit_conflict.changes
+            if change.outcome == locking.TAKEN_OVER
+        }
+        self.rebased["loaded_version"] = self.instance.edit_version
+        self.rebased["loaded_values"] = locking.encode_values(saved)
+        return ValidationError(conflict_message(self.edit_conflict), code="edit_conflict")
+
+
+def conflict_message(conflict):
+    when = formats.date_format(timezone.localtime(conflict.saved_at), "DATETIME_FORMAT")
+    item = conflict.obj._meta.verbose_name
+    if conflict.editors:
+        return gettext(
+            "%(editors)s saved this %(item)s on %(when)s, while you were editing it. Nothing "
+            "you entered has been saved yet: check the changes listed at the top of the "
+            "form, then save again."
+        ) % {"editors": ", ".join(conflict.editors), "item": item, "when": when}
+    return gettext(
+        "Someone else saved this %(item)s on %(when)s, while you were editing it. Nothing "
+        "you entered has been saved yet: check the changes listed at the top of the form, "
+        "then save again."
+    ) % {"item": item, "when": when}
+
+
+class ContentForm(ConstraintErrorsOnFieldsForm, EditLockForm):
+    """The form of every content admin."""
+
+
+LOCK_FIELDS = ("loaded_version", "loaded_values")
+
+
+def with_lock_fields(fieldsets):
+    """The fieldsets with the form's hidden lock fields as one more (hidden) line of the
+    first fieldset: the admin renders only the fields its fieldsets name."""
+    if not fieldsets or set(LOCK_FIELDS) <= set(flatten_fieldsets(fieldsets)):
+        return fieldsets
+    (name, options), *rest = fieldsets
+    return [(name, {**options, "fields": [*options["fields"], LOCK_FIELDS]}), *rest]
+
+
+class EditLockAdminMixin:
+    """Saves the main object with its version checked (wic/core/locking.py) and lists the
+    conflicts of the form and of its inline rows above the form."""
+
+    change_form_template = "admin/wic/change_form.html"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form checks the version when it validates, and the save checks it again, in
+        # the database. If someone saved in between, the save raises and the transaction
+        # rolls back: run the view again; its form then sees the new version.
+        for _attempt in range(2):
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except locking.EditConflict:
+                continue
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Forms without a version (list_editable) save unchecked, moving the version.
+            locking.save(obj, getattr(form, "version_loaded", None))
+        else:
+            super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        forms = [context["adminform"].form] if "adminform" in context else []
+        for inline_admin_formset in context.get("inline_admin_formsets", []):
+            forms += inline_admin_formset.formset.forms
+        context["edit_conflicts"] = [
+            form.edit_conflict for form in forms if getattr(form, "edit_conflict", None)
+        ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class PublicPageMixin:
+    """'View on site' only for objects that have a public page whose URL resolves.
+
+    Some models have no public page; and while a public view does not exist yet, reversing
+    its URL fails, which must not break the admin.
+    """
+
+    def view_on_site(self, obj):
+        if not hasattr(obj, "get_absolute_url"):
+            return None
+        try:
+            return obj.get_absolute_url()
+        except NoReverseMatch:
+            return None
+
+
+class RichTextAdminMixin:
+    """The fields named in `rich_text_fields` may carry formatting: in every language, the
+    form keeps only the allowed HTML (wic/core/rich_text.py) and says what is allowed."""
+
+    rich_text_fields = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        original = getattr(db_field, "translated_field", db_field)  # body_en → body
+        if original.name in self.rich_text_fields:
+            kwargs.setdefault("form_class", RichTextFormField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+# Translators: shown on a file field when the server could not write the uploaded file.
+UPLOAD_FAILURE_MESSAGES = {
+    errno.ENOSPC: _(
+        "The file could not be stored because the server's disk is full. Nothing was saved. "
+        "Please tell the site's operator, then try again."
+    ),
+    errno.EACCES: _(
+        "The file could not be stored because the server may not write to its upload folder. "
+        "Nothing was saved. Please tell the site's operator, then try again."
+    ),
+}
+UPLOAD_FAILURE_MESSAGES[errno.EDQUOT] = UPLOAD_FAILURE_MESSAGES[errno.ENOSPC]
+UPLOAD_FAILURE_MESSAGES[errno.EPERM] = UPLOAD_FAILURE_MESSAGES[errno.EACCES]
+UPLOAD_FAILURE_MESSAGES[errno.EROFS] = UPLOAD_FAILURE_MESSAGES[errno.EACCES]
+UPLOAD_FAILURE_OTHER = _(
+    "The file could not be stored (%(error)s). Nothing was saved. Please try again; "
+    "if it happens again, tell the site's operator."
+)
+
+
+class UploadNotStored(Exception):
+    """Storing an uploaded file failed; the admin shows the form again with a message."""
+
+    def __init__(self, field_name, error):
+        super().__init__(field_name, error)
+        self.field_name = field_name
+        self.error = error
+
+    @property
+    def message(self):
+        if self.error.errno in UPLOAD_FAILURE_MESSAGES:
+            return UPLOAD_FAILURE_MESSAGES[self.error.errno]
+        return UPLOAD_FAILURE_OTHER % {"error": self.error.strerror or self.error}
+
+
+def _new_uploads(obj):
+    """{field name: FieldFile} of the files the save is about to store."""
+    return {
+        field.name: value
+        for field in obj._meta.concrete_fields
+        if isinstance(value := getattr(obj, field.attname, None), FieldFile)
+        and value
+        and not value._committed
+    }
+
+
+class UploadFailureAdminMixin:
+    """A disk-full or permission error while storing an upload gives a message on the
+    file's field, not a server error, and leaves nothing half-done.
+
+    The files are stored by `obj.save()`, inside the transaction of the admin's change
+    view. When storing fails, the files this save already stored are removed, the
+    transaction is rolled back (no row points to a missing file), and the view runs once
+    more on the same POST with the error added to the form: the editor sees every value
+    as typed and the message on the field (the file must be chosen again: browsers never
+    refill a file input). SafeFileSystemStorage (wic/core/uploads.py) removes the partly
+    written file itself.
+    """
+
+    def save_model(self, request, obj, form, change):
+        pending = _new_uploads(obj)
+        try:
+            super().save_model(request, obj, form, change)
+        except OSError as error:
+            if not pending:
+                raise
+            failed = next((name for name, f in pending.items() if not f._committed), None)
+            for fieldfile in pending.values():
+                if fieldfile._committed:  # stored before the failure: no row will name it
+                    fieldfile.storage.delete(fieldfile.name)
+            logger.exception("Could not store the upload of %s.%s", self.opts.label, failed)
+            raise UploadNotStored(failed, error) from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except UploadNotStored as failure:
+            request._wic_upload_failure = failure  # read by get_form() below
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        failure = getattr(request, "_wic_upload_failure", None)
+        if failure is None:
+            return form
+
+        class UploadNotStoredForm(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                field = failure.field_name if failure.field_name in self.fields else None
+                self.add_error(field, failure.message)
+                return cleaned_data
+
+        return UploadNotStoredForm
+
+
+class TranslationStatusFilter(admin.SimpleListFilter):
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("complete", _("complete in both languages")),
+            ("missing-en", MISSING_BADGES["en"]),
+            ("missing-zh-hans", MISSING_BADGES["zh-hans"]),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "complete":
+            return translation_status.complete(queryset)
+        language = (value or "").removeprefix("missing-")
+        if language in translation_status.LANGUAGES:
+            return translation_status.incomplete(queryset, language)
+        return None
+
+
+class ContentAdmin(
+    UploadFailureAdminMixin,
+    EditLockAdminMixin,  # inside the upload mixin: its save_model wraps the checked save
+    RichTextAdminMixin,
+    PublicPageMixin,
+    TabbedTranslationAdmin,
+):
+    """Base of every content model's admin. Subclasses set the usual ModelAdmin options;
+    `is_published` and the translation status are added to their columns and filters."""
+
+    form = ContentForm
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},  # Django 6's default
+        # Images judged by Pillow, with messages that name the limit (wic/core/uploads.py).
+        models.ImageField: {"form_class": uploads.ImageFormField},
+    }
+    readonly_fields = ["translation_status", "created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    list_per_page = 50
+    # The layout every change form shares; the other fields come first, in model order.
+    publication_fields = ["is_published", "sort_order", "translation_status"]
+    editorial_fields = ["source", "created_at", "updated_at"]
+    only_on_change = {"translation_status", "created_at", "updated_at"}
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "is_published", "translation_status"]
+
+    def get_search_fields(self, request):
+        """`search_fields` name fields plainly (`title`, `organization__name`); a translated
+        one is searched in every language (a bare name would search the admin's language)."""
+        return [
+            column
+            for field in super().get_search_fields(request)
+            for column in language_columns(self.model, field)
+        ]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), "is_published", TranslationStatusFilter]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None:  # nothing to show about a row that does not exist yet
+            fields = [field for field in fields if field not in self.only_on_change]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        if self.fieldsets:
+            fieldsets = super().get_fieldsets(request, obj)
+            return with_lock_fields(fieldsets) if obj is not None else fieldsets
+        fields = flatten_fieldsets(super().get_fieldsets(request, obj))
+        grouped = {*self.publication_fields, *self.editorial_fields, *LOCK_FIELDS}
+        fieldsets = [
+            (None, {"fields": [field for field in fields if field not in grouped]}),
+            (_("Publication"), {"fields": [f for f in self.publication_fields if f in fields]}),
+            (
+                _("Editorial notes"),
+                {
+                    "classes": ["collapse"],
+                    "fields": [f for f in self.editorial_fields if f in fields],
+                },
+            ),
+        ]
+        fieldsets = [fieldset for fieldset in fieldsets if fieldset[1]["fields"]]
+        # A new row has no version to carry.
+        return with_lock_fields(fieldsets) if obj is not None else fieldsets
+
+    @admin.display(description=_("translation"))
+    def translation_status(self, obj):
+        gaps = translation_status.gaps(obj)
+        by_language = {
+            language: [gap.field for gap in gaps if gap.language == language]
+            for language in translation_status.missing_languages(obj)
+        }
+        return format_html_join(
+            " ",
+            '<span class="wic-missing" title="{}">{}</span>',
+            (
+                (
+                    ", ".join(str(capfirst(obj._meta.get_field(f).verbose_name)) for f in fields),
+                    MISSING_BADGES[language],
+                )
+                for language, fields in by_language.items()
+            ),
+        )
+
+    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = self._set_published(request, queryset, True)
+        self.message_user(
+            request,
+            ngettext("%(count)d %(items)s published.", "%(count)d %(items)s published.", count)
+            % {"count": count, "items": model_ngettext(self.opts, count)},
+        )
+
+    @admin.action(
+        description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        count = self._set_published(request, queryset, False)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d %(items)s unpublished: visitors no longer see it.",
+                "%(count)d %(items)s unpublished: visitors no longer see them.",
+                count,
+            )
+            % {"count": count, "items": model_ngettext(self.opts, count)},
+        )
+
+    def _set_published(self, request, queryset, value):
+        """Save each changed row (not queryset.update()), so that save signals fire, the
+        update time and edit version move (an open form of the row is then refused) and the
+        change is in the object's history."""
+        changed = list(queryset.exclude(is_published=value))
+        # The history entry a form save would write: the field's label, as in the form.
+        label = str(capfirst(self.opts.get_field("is_published").verbose_name))
+        for obj in changed:
+            obj.is_published = value
+            locking.save(obj, update_fields=["is_published", "updated_at"])
+            self.log_change(request, obj, [{"changed": {"fields": [label]}}])
+        return len(changed)
+
+
+class ContentStackedInline(RichTextAdminMixin, PublicPageMixin, TranslationStackedInline):
+    """An inline of a translated content model (sections, key figures): tabs per language.
+
+    Each row carries its own edit version, like the main form: a row changed meanwhile (in
+    its own admin, or here by someone else) refuses the save.
+    """
+
+    form = EditLockForm
+    extra = 0
+
+    def get_fieldsets(self, request, obj=None):
+        return with_lock_fields(super().get_fieldsets(request, obj))

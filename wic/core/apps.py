@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WicConfig(AppConfig):
+    """The shared machinery of the site: nothing conference-specific, and no import of a
+    content app. Its label stays "wic", so its tables and migrations keep their names."""
+
+    name = "wic.core"
+    label = "wic"
+    verbose_name = _("Site")
+
+    def ready(self):
+        from . import checks, signals  # noqa: F401  (checks register themselves)
+
+        signals.connect()

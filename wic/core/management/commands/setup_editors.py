@@ -1,0 +1,53 @@
+"""Create or update the "Editors" group: exactly the permissions to manage the site's content.
+
+Idempotent: run it after every migrate (`make run` does). Editors may add, change, delete
+and view every model of the content apps, proxies (Forum) and inline rows (roles, sections)
+included, and nothing else: not users, groups, content types, sessions or the admin log.
+"""
+
+from django.contrib.auth import get_permission_codename
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from wic.core.management.base import OperatorCommand
+from wic.core.publication import content_apps
+
+EDITORS_GROUP = "Editors"
+ACTIONS = ["add", "change", "delete", "view"]
+
+
+def editor_permissions():
+    """The permissions of the Editors group, as a queryset."""
+    wanted = Q(pk__in=[])
+    for config in content_apps():
+        for model in config.get_models():
+            # A proxy (Forum) has permissions of its own, under its own content type.
+            content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+            codenames = [get_permission_codename(action, model._meta) for action in ACTIONS]
+            wanted |= Q(content_type=content_type, codename__in=codenames)
+    return Permission.objects.filter(wanted)
+
+
+def setup_editors():
+    """Create or update the group; returns it."""
+    for config in content_apps():
+        # Normally made by migrate's post_migrate signal; made here too so that the group
+        # is never silently short of a permission.
+        create_permissions(config, verbosity=0)
+    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group.permissions.set(editor_permissions())
+    return group
+
+
+class Command(OperatorCommand):
+    help = "Create or update the Editors group with exactly the content permissions."
+
+    def handle(self, *args, **options):
+        group = setup_editors()
+        self.stdout.write(
+            _("Group “%(name)s”: %(count)d permissions on the site's content.")
+            % {"name": group.name, "count": group.permissions.count()}
+        )

@@ -1,0 +1,97 @@
+"""What a page may show: the one rule for "published", and for the rows related to an item.
+
+Every public surface (pages, feeds, the calendar, the sitemap, JSON-LD, search) reads content
+through this module, so that "published" is decided in one place:
+
+- `published_q(prefix)` is the rule itself, as a condition on a content model's columns
+  (`prefix` reaches them across a relation: `published_q("edition")`). `published()` on every
+  content queryset applies it.
+- `Audience` is who a page is rendered for. Visitors see published rows; logged-in staff also
+  see drafts (to check them before publishing). `audience.rows(queryset)` narrows a queryset.
+- `audience.with_related(queryset, "author", "outlet", "speaker_roles__person")` prefetches the
+  related rows a page shows, each narrowed the same way. A related row the audience may not see
+  is simply not there: a foreign key to it reads as None, a link row (a speaker's role, an
+  organizer's role) whose required content row is a draft is left out of the list. Templates
+  and JSON-LD code therefore show whatever they are given and never check publication
+  themselves: a forgotten check cannot leak a draft.
+"""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Prefetch, Q
+
+
+def is_content_model(model):
+    """Models editors publish: those with a publication state (wic.core.models.ContentModel)."""
+    return any(field.name == "is_published" for field in model._meta.concrete_fields)
+
+
+def content_apps():
+    """The apps whose models editors maintain: those that have a content model. Found, not
+    named, so that this app never names the apps built on it."""
+    return [
+        config
+        for config in apps.get_app_configs()
+        if any(is_content_model(model) for model in config.get_models())
+    ]
+
+
+def published_q(prefix=""):
+    """The rows visible to the public, as a condition (across `prefix`, a relation path)."""
+    lookup = f"{prefix}__" if prefix else ""
+    return Q(**{f"{lookup}is_published": True})
+
+
+class Audience:
+    """Who a page is rendered for: the public, or staff who may also see drafts."""
+
+    def __init__(self, *, drafts=False):
+        self.drafts = drafts
+
+    @classmethod
+    def of(cls, request):
+        user = getattr(request, "user", None)
+        return cls(drafts=bool(user is not None and user.is_staff))
+
+    def rows(self, queryset):
+        """`queryset` narrowed to the rows this audience may see. A link row (a speaker's
+        role, an organization's role in an edition) is visible where every content row it
+        requires is."""
+        if self.drafts:
+            return queryset
+        model = queryset.model
+        if is_content_model(model):
+            return queryset.filter(published_q())
+        for link in model._meta.concrete_fields:
+            if link.many_to_one and not link.null and is_content_model(link.related_model):
+                queryset = queryset.filter(published_q(link.name))
+        return queryset
+
+    def with_related(self, queryset, *paths):
+        """`queryset` with the related rows named by `paths` prefetched, each narrowed to
+        what this audience may see (see the module's docstring). Paths share their start:
+        `"venue"` and `"venue__parent"` make one prefetch of venues, with their parents."""
+        tree = {}
+        for path in paths:
+            node = tree
+            for name in path.split("__"):
+                node = node.setdefault(name, {})
+        return queryset.prefetch_related(*self._prefetches(queryset.model, tree))
+
+    def _prefetches(self, model, tree):
+        for name, subtree in tree.items():
+            related = model._meta.get_field(name).related_model
+            queryset = self.rows(related._base_manager.all())
+            if subtree:
+                queryset = queryset.prefetch_related(*self._prefetches(related, subtree))
+            yield Prefetch(name, queryset=queryset)
+
+
+PUBLIC = Audience()
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self, *via):
+        """The published rows; with `via` (relation paths, e.g. "edition"), only those whose
+        related rows along each path are published too."""
+        return self.filter(published_q(), *(published_q(path) for path in via))

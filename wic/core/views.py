@@ -1,0 +1,77 @@
+"""Site-wide pages that belong to no app (search, robots.txt), and the mixins that the
+content apps' public views share."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from . import search
+from .keywords import KeywordField
+from .publication import Audience
+
+
+class AudienceMixin:
+    """`self.audience`: who the page is for (wic.core.publication): visitors see published
+    rows, staff drafts too. Read rows with `self.visible(queryset)` and their related rows with
+    `self.audience.with_related(queryset, …)`."""
+
+    @property
+    def audience(self):
+        return Audience.of(self.request)
+
+    def visible(self, queryset):
+        return self.audience.rows(queryset)
+
+
+class DraftBannerMixin:
+    """Detail pages: staff looking at a draft get a banner linking to the admin
+    (includes/draft_banner.html, which needs the object's `opts`)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(opts=self.object._meta, **kwargs)
+
+
+class ForgivingPaginationMixin:
+    """A page number that is not one (`?page=-1`, `?page=99999`, `?page=x`) shows the
+    nearest real page rather than an error, so that no shared link breaks."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class SearchForm(forms.Form):
+    q = KeywordField(
+        label=_("Search the site"),
+        error_messages={"required": _("Type a word or two to search for.")},
+    )
+
+    use_required_attribute = False  # the header's box: an empty search gets a message
+
+
+class SearchView(TemplateView):
+    """Published content of every type, matched in both languages, grouped by type."""
+
+    template_name = "wic/search.html"
+
+    def get_context_data(self, **kwargs):
+        form = SearchForm(self.request.GET)
+        groups = search.search(form.cleaned_data["q"]) if form.is_valid() else []
+        return super().get_context_data(
+            form=form,
+            query=form.cleaned_data.get("q", "") if form.is_valid() else "",
+            groups=groups,
+            total=sum(group.count for group in groups),
+            **kwargs,
+        )
+
+
+class RobotsView(TemplateView):
+    template_name = "wic/robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
+        return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
