@@ -1,8 +1,8 @@
 """The agenda as an iCalendar file (RFC 5545), in the language of the request.
 
 Times are Beijing time: timed items carry `TZID=Asia/Shanghai` and the calendar
-holds the matching VTIMEZONE. Items whose time is only known as a part of the day
-are all-day entries (`VALUE=DATE`).
+holds the matching VTIMEZONE. Items whose time is only known as a part of the day, or
+not given at all, are all-day entries (`VALUE=DATE`) that say so in their description.
 
 A whole agenda can hold thousands of items, so the events are made cheaply: the items are
 read as plain values (`calendar_items`), not model instances, and written here line by

@@ -618,16 +618,16 @@ def test_published_programme_by_day(seed):
 
     assert rows == [
         ("2018-11-06", "afternoon", "expo-press-conference"),
-        ("2018-11-06", "all_day", "hac-annual-meeting"),
+        ("2018-11-06", "unknown", "hac-annual-meeting"),
         ("2018-11-07", "morning", "opening-ceremony"),
         ("2018-11-07", "afternoon", "plenary-session"),
         ("2018-11-07", "afternoon", "wuzhen-talks"),
-        ("2018-11-07", "all_day", "leading-achievements-release"),
-        ("2018-11-08", "all_day", "blue-book-release"),
+        ("2018-11-07", "unknown", "leading-achievements-release"),
+        ("2018-11-08", "unknown", "blue-book-release"),
         ("2018-11-08", "morning", "personal-information-protection"),
-        ("2018-11-08", "all_day", "online-public-welfare-and-poverty-alleviation"),
-        ("2018-11-08", "all_day", "digital-silk-road"),
-        ("2018-11-09", "all_day", "closing-ceremony"),
+        ("2018-11-08", "unknown", "online-public-welfare-and-poverty-alleviation"),
+        ("2018-11-08", "unknown", "digital-silk-road"),
+        ("2018-11-09", "unknown", "closing-ceremony"),
     ]
     assert not Session.objects.published().filter(starts_at__isnull=False).exists()
 
