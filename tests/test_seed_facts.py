@@ -223,7 +223,7 @@ FACTS = {
     "innovation 2: five years, Wuzhen Talks": Fact(
         lambda: innovation(2),
         "body",
-        ("推出大会5年成就回顾", "“乌镇论道—回顾与展望”", "“企业家高峰对话”"),
+        ("推出大会5年成就回顾", "“乌镇论道——回顾与展望”", "“企业家高峰对话”"),
         (
             "achievements over five years",
             "“Wuzhen Talks – Retrospect and Prospect”",
@@ -266,7 +266,7 @@ FACTS = {
     "Wuzhen Talks session": Fact(
         lambda: session("wuzhen-talks"),
         "title",
-        ("乌镇论道—回顾与展望",),
+        ("乌镇论道——回顾与展望",),  # the Chinese dash, two em dashes
         ("Wuzhen Talks – Retrospect and Prospect",),
     ),
     "15 achievements released": Fact(
@@ -310,13 +310,22 @@ FACTS = {
         "body",
         (
             "2018年11月6日",
-            "来自76个国家和地区的约1500名嘉宾",
+            "文件引言指出，来自76个国家和地区的约1500名嘉宾",
             "一、信息技术加速创新，数字鸿沟亟待缩小",
         ),
         (
             "6 November 2018",
             "about 1,500 participants from 76 countries and regions",
             "narrowing the digital divide",
+        ),
+    ),
+    "personal information forum: hosts and the opening": Fact(
+        lambda: session("personal-information-protection"),
+        "summary",
+        ("中国网络社会组织联合会、浙江省人民检察院协办", "邱学强主持开幕式。"),
+        (
+            "co-hosted by the China Federation of Internet Societies",
+            "Qiu Xueqiang chaired the opening",
         ),
     ),
     "world blue book title": Fact(
