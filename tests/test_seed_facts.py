@@ -162,7 +162,7 @@ FACTS = {
         (
             "1,260 conference volunteers, known as “Xiao Wutong”",
             "more than 7,000 applicants at 12 universities in Zhejiang Province",
-            "For the first time, the volunteers were managed through Zhiyuanhui",
+            "For the first time, the volunteers were managed through Zhiyuanhui (志愿汇)",
         ),
     ),
     "10 smart technology projects": Fact(
@@ -671,7 +671,9 @@ def test_timeline_dates_by_category(seed):
 @pytest.mark.parametrize(
     ("language", "names"),
     [
-        ("zh-hans", ["创新驱动发展", "普惠安全", "开放包容", "追求美好生活", "共同繁荣"]),
+        # The site's renderings of the official English names (no Chinese labels were found):
+        # "Universal Security" is 普遍安全, not 普惠安全.
+        ("zh-hans", ["创新驱动发展", "普遍安全", "开放包容", "追求美好生活", "共同繁荣"]),
         (
             "en",
             [
