@@ -153,7 +153,7 @@ FACTS = {
         lambda: milestone(datetime.date(2018, 10, 22), "service"),
         "body",
         ("截至2018年10月22日", "5G视频直播", "5G急救车远程医疗保障"),
-        ("As of 22 October 2018", "live 5G video", "remote medical support from a 5G ambulance"),
+        ("By 22 October 2018", "live 5G video", "remote medical support from a 5G ambulance"),
     ),
     "1,260 volunteers": Fact(
         lambda: milestone(datetime.date(2018, 11, 1), "service"),
@@ -178,7 +178,7 @@ FACTS = {
         lambda: undated_milestone("宴会中心"),
         "body",
         ("建筑面积达4.8万平方米的乌镇宴会中心", "互联网元素与江南水乡特色"),
-        ("Wuzhen Banquet Center, with a floor area of 48,000 m²", "internet elements"),
+        ("Wuzhen Banquet Centre, with a floor area of 48,000 m²", "internet motifs"),
     ),
     "7 Nov opening, Huang Kunming": Fact(
         lambda: Milestone.objects.get(
@@ -225,7 +225,8 @@ FACTS = {
         "body",
         ("推出大会5年成就回顾", "“乌镇论道——回顾与展望”", "“企业家高峰对话”"),
         (
-            "achievements over five years",
+            "looked back on the remarkable path",
+            "five years of achievements",
             "“Wuzhen Talks – Retrospect and Prospect”",
             "“Entrepreneurs' Summit Dialogue”",
         ),
