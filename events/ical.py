@@ -1,8 +1,9 @@
 """The agenda as an iCalendar file (RFC 5545), in the language of the request.
 
 Times are Beijing time: timed items carry `TZID=Asia/Shanghai` and the calendar holds the
-matching VTIMEZONE. Items whose time is only known as a part of the day are all-day entries
-(`VALUE=DATE`). icalendar writes the file: escaping, folding and the time zone are its.
+matching VTIMEZONE. Items whose time is only known as a part of the day, or not given at all,
+are all-day entries (`VALUE=DATE`) that say so in their description. icalendar writes the
+file: escaping, folding and the time zone are its.
 """
 
 import datetime

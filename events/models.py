@@ -276,6 +276,7 @@ class Session(ContentModel):
         AFTERNOON = "afternoon", _("afternoon")
         EVENING = "evening", _("evening")
         ALL_DAY = "all_day", _("during the day")
+        UNKNOWN = "unknown", _("time not given")
 
     edition = models.ForeignKey(
         Edition, models.PROTECT, related_name="sessions", verbose_name=_("edition")

@@ -23,13 +23,15 @@ from .structured_data import edition_event_data, session_event_data
 # What a programme item in a list is shown with.
 SESSION_LIST_RELATED = ["track", "venue__parent"]
 
-# The agenda's order within a day: all-day items first, then morning to evening.
+# The agenda's order within a day: all-day items first, then morning to evening, then the
+# items whose time no source gives.
 PART_OF_DAY_ORDER = Case(
     When(part_of_day=Session.PartOfDay.ALL_DAY, then=Value(0)),
     When(part_of_day=Session.PartOfDay.MORNING, then=Value(1)),
     When(part_of_day=Session.PartOfDay.AFTERNOON, then=Value(2)),
     When(part_of_day=Session.PartOfDay.EVENING, then=Value(3)),
-    default=Value(4),
+    When(part_of_day=Session.PartOfDay.UNKNOWN, then=Value(4)),
+    default=Value(5),
     output_field=IntegerField(),
 )
 AGENDA_ORDER = [

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
+from events.models import Session
 from tests.factories import make_agenda
 from tests.html import texts
 
@@ -86,6 +87,25 @@ def test_items_known_only_by_part_of_day_are_all_day_dates(client, agenda):
     assert isinstance(starts["Opening ceremony"].dt, datetime.datetime)
     plenary = next(e for e in events(cal) if str(e["SUMMARY"]) == "Plenary session")
     assert plenary["DTEND"].dt == datetime.date(2018, 11, 8)
+
+
+@pytest.mark.parametrize(("language", "said"), [("zh-hans", "时间不详"), ("en", "Time not given")])
+def test_an_item_whose_time_is_not_given_is_an_all_day_date_that_says_so(
+    client, agenda, language, said
+):
+    agenda.closing.part_of_day = Session.PartOfDay.UNKNOWN
+    agenda.closing.save()
+
+    cal = calendar(client.get(path(language), {"slug": "closing-ceremony"}))
+
+    (event,) = events(cal)
+    assert event["DTSTART"].dt == datetime.date(2018, 11, 9)
+    assert event["DTSTART"].params["VALUE"] == "DATE"
+    assert event["DTEND"].dt == datetime.date(2018, 11, 10)
+    assert str(event["DESCRIPTION"]).split("\n\n") == [
+        said,
+        f"http://testserver/{language}/2018/agenda/closing-ceremony/",
+    ]
 
 
 def test_uids_are_stable_across_requests_and_languages(client, agenda):

@@ -9,8 +9,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from pytest_django.asserts import assertContains
 
-from events.models import SessionOrganizer, SessionSpeaker
-from tests.factories import make_agenda, make_organization, make_person
+from events.models import Session, SessionOrganizer, SessionSpeaker
+from tests.factories import make_agenda, make_organization, make_person, make_session
 from tests.html import attribute, elements, text, texts
 from tests.queries import assert_queries_flat
 
@@ -90,6 +90,46 @@ def test_agenda_groups_each_day_by_part_of_day(client, agenda):
         ["Morning", "Afternoon"],
         ["Afternoon"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "headings", "time"),
+    [
+        ("zh-hans", ["上午", "下午", "晚上", "时间不详"], "时间不详"),
+        ("en", ["Morning", "Afternoon", "Evening", "Time not given"], "Time not given"),
+    ],
+)
+def test_items_whose_time_is_not_given_come_last_in_their_day(
+    client, agenda, language, headings, time
+):
+    agenda.closing.part_of_day = Session.PartOfDay.UNKNOWN
+    agenda.closing.save()
+    make_session(
+        edition=agenda.edition,
+        slug="evening-performance",
+        date=agenda.closing.date,
+        part_of_day=Session.PartOfDay.EVENING,
+    )
+    make_session(
+        edition=agenda.edition,
+        slug="morning-forum",
+        date=agenda.closing.date,
+        part_of_day=Session.PartOfDay.MORNING,
+    )
+    make_session(
+        edition=agenda.edition,
+        slug="afternoon-forum",
+        date=agenda.closing.date,
+        part_of_day=Session.PartOfDay.AFTERNOON,
+    )
+
+    response = client.get(url(language, "events:agenda", 2018), {"day": "2018-11-09"})
+
+    (day,) = elements(response, "section", class_="agenda-day")
+    assert texts(day, "h3") == headings
+    assert texts(day, "h4")[-1] == in_language(language, "闭幕式", "Closing ceremony")
+    page = client.get(url(language, "events:session-detail", 2018, "closing-ceremony"))
+    assert texts(page, "dd")[1] == time
 
 
 def test_agenda_item_shows_time_in_beijing_time_venue_with_building_track_and_kind(client, agenda):

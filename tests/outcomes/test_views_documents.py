@@ -53,8 +53,16 @@ def outlook(edition):
         released_on=datetime.date(2018, 11, 9),
         sort_order=1,
     )
-    make_section(document=document, number=1, heading_zh_hans="第一点", heading_en="Point one")
-    make_section(document=document, number=2, heading_zh_hans="第二点", heading_en="Point two")
+    # Sections are for text that exists: each has a body.
+    for number, zh, en in [(1, "一", "one"), (2, "二", "two")]:
+        make_section(
+            document=document,
+            number=number,
+            heading_zh_hans=f"第{zh}点",
+            heading_en=f"Point {en}",
+            body_zh_hans=f"第{zh}点正文",
+            body_en=f"Text of point {en}",
+        )
     return document
 
 
@@ -132,14 +140,26 @@ def test_document_list_queries_do_not_grow_with_documents(client, edition):
 
 
 @pytest.mark.parametrize(
-    ("language", "title", "headings", "body"),
+    ("language", "title", "headings", "body", "texts_"),
     [
-        ("zh-hans", "乌镇展望2018", ["1. 第一点", "2. 第二点"], "展望正文"),
-        ("en", "Wuzhen Outlook 2018", ["1. Point one", "2. Point two"], "Outlook body"),
+        (
+            "zh-hans",
+            "乌镇展望2018",
+            ["1. 第一点", "2. 第二点"],
+            "展望正文",
+            ["第一点正文", "第二点正文"],
+        ),
+        (
+            "en",
+            "Wuzhen Outlook 2018",
+            ["1. Point one", "2. Point two"],
+            "Outlook body",
+            ["Text of point one", "Text of point two"],
+        ),
     ],
 )
 def test_document_detail_shows_numbered_sections_with_anchors(
-    client, outlook, language, title, headings, body
+    client, outlook, language, title, headings, body, texts_
 ):
     make_section(document=outlook, number=3, heading_en="Draft point", is_published=False)
 
@@ -150,11 +170,33 @@ def test_document_detail_shows_numbered_sections_with_anchors(
     sections = elements(response, "section", class_="document-section")
     assert [attribute(section, "id") for section in sections] == ["section-1", "section-2"]
     assert [texts(section, "h2")[0] for section in sections] == headings
+    assert [texts(section, "p")[0] for section in sections] == texts_
     toc = elements(response, "nav", class_="toc")[0]
     assert [attribute(a, "href") for a in elements(toc, "a")] == ["#section-1", "#section-2"]
     assertContains(response, body)
     assertNotContains(response, "Draft point")
     assertNotContains(response, "draft-banner")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_document_without_sections_shows_its_body_list_and_no_contents(client, edition, language):
+    make_document(
+        edition=edition,
+        slug="outlook",
+        body_zh_hans="<p>文件涵盖以下方面：</p><ul><li>数字经济</li><li>网络安全</li></ul>",
+        body_en="<p>It covers these areas:</p><ul><li>the digital economy</li><li>cybersecurity</li></ul>",
+    )
+
+    response = client.get(url_in(language, "outcomes:document-detail", 2018, "outlook"))
+
+    prose = elements(response, "div", class_="prose")
+    assert [texts(div, "li") for div in prose] == [
+        ["数字经济", "网络安全"]
+        if language == "zh-hans"
+        else ["the digital economy", "cybersecurity"]
+    ]
+    assert elements(response, "nav", class_="toc") == []
+    assert elements(response, "section", class_="document-section") == []
 
 
 def test_document_detail_links_pdf_and_shows_cover_when_present(client, outlook):
