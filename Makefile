@@ -17,7 +17,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test setup seed messages lint check-migrations check-static chromium clean distclean bench
-.PHONY: backup restore soak wrk
+.PHONY: backup restore soak soak-pg wrk
 
 help:
 	@echo "make run       set up, migrate, load the seed, create a demo editor, serve on $(HOST):$(PORT)"
@@ -25,7 +25,8 @@ help:
 	@echo "make test      set up, lint, check migrations and static files, run the whole test suite"
 	@echo "make seed      migrate and (re)load the seed: fixtures/events.json, fixtures/outcomes.json"
 	@echo "make bench     load and scale benchmark under gunicorn + wrk, writes bench/results.md"
-	@echo "make soak      60 s of load while an editor saves every second, writes bench/soak-results.md"
+	@echo "make soak      the conference day: load without, then with a save a second (bench/soak-results.md)"
+	@echo "make soak-pg   the same on PostgreSQL + Redis, started and stopped by it"
 	@echo "make backup    back up the database and the uploads into backups/ (safe while the site runs)"
 	@echo "make restore FILE=backups/wic-<time>.sqlite3   put a backup back (asks first; .pgdump for PostgreSQL)"
 	@echo "make messages  extract interface strings into locale/zh_Hans and compile them"
@@ -134,16 +135,22 @@ wrk:
 bench: setup wrk
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
 
-# The soak test (bench/soak.py): wrk with 64 connections for 60 s while an editor saves
-# through the admin every second; zero 5xx, no "database is locked", no lost save, flat
-# memory. Never part of `make test`. A quick run: make soak SOAK_ARGS="--duration 20".
+# The soak test (bench/soak.py): the conference day. wrk with 64 connections, 30 s without
+# edits, then 30 s while an editor saves through the admin every second (a forum, a timeline
+# item, an achievement, a press quote, a document section in turn); both and their ratios,
+# zero 5xx, no "database is locked", no lost save, flat memory. Never part of `make test`.
+# soak-pg: the same on a PostgreSQL 15 and a Redis it starts and stops itself.
+# A quick run: make soak SOAK_ARGS="--duration 10 --warmup 5".
 soak: setup wrk
 	$(PYTHON) bench/soak.py $(SOAK_ARGS)
+
+soak-pg: setup wrk
+	PYTHON=$(PYTHON) scripts/soak-postgres-redis.sh $(SOAK_ARGS)
 
 # --- interface translations ---------------------------------------------------------------
 
 messages: $(STAMP)
-	$(MANAGE) makemessages -l zh_Hans --ignore=$(VENV) --ignore=staticfiles
+	$(MANAGE) makemessages -l zh_Hans --add-location=file --ignore=$(VENV) --ignore=staticfiles
 	$(MANAGE) compilemessages --ignore=$(VENV)
 
 # --- housekeeping -------------------------------------------------------------------------

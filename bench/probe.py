@@ -54,11 +54,13 @@ def main():
     # No setup_test_environment(): its template instrumentation would distort the timings.
     client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
 
+    sizes = {}
+
     def fetch(path):
         """Status of one request, its body read to the end (a streamed one too)."""
         try:
             response = client.get(path)
-            response.getvalue()
+            sizes[path] = len(response.getvalue())
             return response.status_code
         except Exception as error:  # e.g. the 500 page itself failing: note it, go on
             return f"{type(error).__name__}"
@@ -79,6 +81,7 @@ def main():
             "path": path,
             "status": status,
             "queries": query_count,
+            "bytes": sizes.get(path, 0),
             "median_ms": statistics.median(timings),
             # The page's own cost: other work on the machine can only add time to a request.
             "min_ms": min(timings),

@@ -39,6 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2018  # the seed's edition, which also receives the synthetic agenda
 
+WORST_SEARCH = (
+    "互联网 数字经济 网络空间 命运共同体 乌镇 世界互联网大会 人工智能 Digital Silk Road Forum"
+)
+WORST_SEARCH = (WORST_SEARCH + " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")[:100]
+
 # (label, URL); `{forum}` is replaced by the slug of a published forum of the seed.
 PAGES = [
     ("home", "/zh-hans/"),
@@ -47,16 +52,26 @@ PAGES = [
     ("forum", f"/zh-hans/{YEAR}/agenda/{{forum}}/"),
     ("achievements", f"/zh-hans/{YEAR}/achievements/"),
     ("search", "/zh-hans/search/?q=" + urllib.parse.quote("互联网")),
+    # The costliest search the form accepts: 100 characters, 10 words.
+    ("search, 10 words", "/zh-hans/search/?q=" + urllib.parse.quote(WORST_SEARCH)),
     ("agenda.ics", f"/zh-hans/{YEAR}/agenda.ics"),
 ]
+CALENDAR_LABEL = "agenda.ics"
+WORST_SEARCH_LABEL = "search, 10 words"
 # With SQLite, the query probe measures the seed and the synthetic set in turns, this many
 # times each.
 PROBE_ROUNDS = 2
 STATIC_LABEL = "static file, 10 KB"
 STATIC_PATH = "bench/10k.txt"  # written into the collected static files, never into static/
+# A static file as large as the calendar, its ceiling: a 1 MB file is slower than a 10 KB one.
+CALENDAR_STATIC_PATH = "bench/calendar-size.txt"
 
-# The targets of issue "Production serving and scale" (2 cores, wrk on the same machine).
-CACHED_RATIO = 0.7
+# The targets (2 cores, wrk on the same machine): cached pages against the static file on
+# SQLite (on PostgreSQL + Redis, where a hit waits for the network, CACHED_RATIO_SHARED).
+CACHED_RATIO = 0.9
+CACHED_RATIO_SHARED = 0.8
+CALENDAR_RATIO = 0.8  # the calendar against a static file of its own size
+WORST_SEARCH_MS = (50, 150)  # rendering the costliest search, seed alone and ×100
 CACHED_P99_MS = 50
 UNCACHED_RATIO = 0.1
 SCALE_SLOWDOWN = 2
@@ -164,6 +179,10 @@ class Bench:
                 rounds["n"].append(self.probe())
             self.report["probe"] = {key: quietest(runs) for key, runs in rounds.items()}
         self.forum = self.report["probe"]["1"]["forum"]
+        # The calendar's ceiling: a static file of its size (×factor data), served alike.
+        calendar_url = dict(PAGES)[CALENDAR_LABEL]
+        calendar_bytes = self.report["probe"]["n"]["pages"][calendar_url]["bytes"]
+        (self.static_root / CALENDAR_STATIC_PATH).write_text("x" * max(calendar_bytes, 1))
 
     def probe(self, env=None):
         result = subprocess.run(
@@ -264,6 +283,13 @@ class Bench:
                     # machine, which changes over a run when other work is going on.
                     log(f"cache {key}: {STATIC_LABEL}, before {label} ({self.args.duration} s)")
                     ceiling = {"static_rps": self.run_wrk(static_url)["rps"]}
+                    self.drain(base, process)
+                if label == CALENDAR_LABEL:
+                    log(
+                        f"cache {key}: a static file of the calendar's size ({self.args.duration} s)"
+                    )
+                    sized = self.run_wrk(base + "/static/" + CALENDAR_STATIC_PATH)
+                    ceiling["same_size_rps"] = sized["rps"]
                     self.drain(base, process)
                 log(f"cache {key}: {label} ({self.args.duration} s)")
                 results[label] = {**check, **self.run_wrk(url), **ceiling}
@@ -499,7 +525,6 @@ def render(report, args, bench):
 
     pages = [label for label, _url in PAGES]
     cached = report["runs"]["on"]
-    lowest_cached = min(pages, key=lambda label: ratios[("on", label)])
     # A page that answered nothing within the run has no p99: it counts as the slowest.
     highest_p99 = max(pages, key=lambda label: cached[label]["p99"] or float("inf"))
     lowest_uncached = min(pages, key=lambda label: ratios[("off", label)])
@@ -522,11 +547,31 @@ def render(report, args, bench):
         for probe in (probe_1, probe_n)
         if probe["pages"][url]["status"] != 200
     ]
+    cached_ratio = CACHED_RATIO if not args.database_url else CACHED_RATIO_SHARED
+    html_pages = [label for label in pages if label != CALENDAR_LABEL]
+    lowest_cached = min(html_pages, key=lambda label: ratios[("on", label)])
+    calendar = cached[CALENDAR_LABEL]
+    calendar_ratio = (
+        calendar["rps"] / calendar["same_size_rps"] if calendar.get("same_size_rps") else 0
+    )
+    worst_url = dict(PAGES)[WORST_SEARCH_LABEL]
+    worst_ms = (probe_1["pages"][worst_url]["min_ms"], probe_n["pages"][worst_url]["min_ms"])
     targets = [
         (
-            f"cached pages ≥ {CACHED_RATIO}× the static file's throughput",
+            f"cached pages ≥ {cached_ratio}× the static file's throughput",
             f"lowest {ratios[('on', lowest_cached)]:.2f}× ({lowest_cached})",
-            ratios[("on", lowest_cached)] >= CACHED_RATIO,
+            ratios[("on", lowest_cached)] >= cached_ratio,
+        ),
+        (
+            f"the cached calendar ≥ {CALENDAR_RATIO}× a static file of its size",
+            f"{calendar_ratio:.2f}× ({fmt(calendar['kb'])} KB)",
+            calendar_ratio >= CALENDAR_RATIO,
+        ),
+        (
+            f"the costliest search renders in < {WORST_SEARCH_MS[0]} ms (seed) and "
+            f"< {WORST_SEARCH_MS[1]} ms (×{factor})",
+            f"{fmt(worst_ms[0], 1)} ms and {fmt(worst_ms[1], 1)} ms",
+            worst_ms[0] < WORST_SEARCH_MS[0] and worst_ms[1] < WORST_SEARCH_MS[1],
         ),
         (
             f"cached pages p99 < {CACHED_P99_MS} ms",

@@ -13,7 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from wic.core.views import AudienceMixin, DraftBannerMixin, ForgivingPaginationMixin
+from wic.core.views import (
+    AudienceMixin,
+    DetailPageMixin,
+    FilteredListMixin,
+    ForgivingPaginationMixin,
+)
 
 from . import ical
 from .filters import MilestoneFilter, SessionFilter
@@ -162,7 +167,7 @@ class AboutView(EditionMixin, TemplateView):
         )
 
 
-class NewsView(EditionMixin, ForgivingPaginationMixin, FilterView):
+class NewsView(EditionMixin, ForgivingPaginationMixin, FilteredListMixin, FilterView):
     """The preparation and progress timeline, oldest first, undated items last."""
 
     filterset_class = MilestoneFilter
@@ -199,7 +204,7 @@ class AgendaMixin(EditionMixin):
         }
 
 
-class AgendaView(AgendaMixin, ForgivingPaginationMixin, FilterView):
+class AgendaView(AgendaMixin, ForgivingPaginationMixin, FilteredListMixin, FilterView):
     """Every programme item by day and part of day.
 
     An invalid filter value empties the list (FilterView.strict) and the page says why.
@@ -227,7 +232,7 @@ class AgendaView(AgendaMixin, ForgivingPaginationMixin, FilterView):
         return context
 
 
-class AgendaCalendarView(AgendaMixin, FilterView):
+class AgendaCalendarView(AgendaMixin, FilteredListMixin, FilterView):
     """`agenda.ics`: what the agenda page lists under the same query string (all pages)."""
 
     def render_to_response(self, context, **response_kwargs):
@@ -243,7 +248,7 @@ class AgendaCalendarView(AgendaMixin, FilterView):
         return response
 
 
-class SessionDetailView(EditionMixin, DraftBannerMixin, DetailView):
+class SessionDetailView(EditionMixin, DetailPageMixin, DetailView):
     template_name = "events/session_detail.html"
     context_object_name = "session"
 

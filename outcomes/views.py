@@ -7,7 +7,7 @@ from django_filters.views import FilterView
 
 from events.views import EditionMixin
 from wic.core.i18n import bcp47
-from wic.core.views import DraftBannerMixin, ForgivingPaginationMixin
+from wic.core.views import DetailPageMixin, FilteredListMixin, ForgivingPaginationMixin
 
 from .filters import AchievementFilter, PressEvaluationFilter
 from .models import Achievement, Document, PressEvaluation
@@ -38,7 +38,7 @@ class DocumentListView(EditionMixin, ListView):
         return context
 
 
-class DocumentDetailView(EditionMixin, DraftBannerMixin, DetailView):
+class DocumentDetailView(EditionMixin, DetailPageMixin, DetailView):
     template_name = "outcomes/document_detail.html"
     context_object_name = "document"
 
@@ -90,7 +90,7 @@ class DocumentDetailView(EditionMixin, DraftBannerMixin, DetailView):
         return data
 
 
-class AchievementListView(EditionMixin, ForgivingPaginationMixin, FilterView):
+class AchievementListView(EditionMixin, ForgivingPaginationMixin, FilteredListMixin, FilterView):
     filterset_class = AchievementFilter
     template_name = "outcomes/achievement_list.html"
     context_object_name = "achievements"
@@ -106,7 +106,7 @@ class AchievementListView(EditionMixin, ForgivingPaginationMixin, FilterView):
         return {**super().get_filterset_kwargs(filterset_class), "edition": self.edition}
 
 
-class AchievementDetailView(EditionMixin, DraftBannerMixin, DetailView):
+class AchievementDetailView(EditionMixin, DetailPageMixin, DetailView):
     template_name = "outcomes/achievement_detail.html"
     context_object_name = "achievement"
 
@@ -117,7 +117,7 @@ class AchievementDetailView(EditionMixin, DraftBannerMixin, DetailView):
         )
 
 
-class PressEvaluationListView(EditionMixin, FilterView):
+class PressEvaluationListView(EditionMixin, FilteredListMixin, FilterView):
     """Not paginated: each evaluation's link is an anchor on this one page."""
 
     filterset_class = PressEvaluationFilter

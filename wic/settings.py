@@ -177,6 +177,10 @@ else:
 # The page cache is on in production and off with DEBUG (templates change under your feet).
 PAGE_CACHE = env("DJANGO_PAGE_CACHE", "0" if DEBUG else "1") == "1"
 PAGE_CACHE_SECONDS = int(env("DJANGO_PAGE_CACHE_SECONDS", "86400"))
+# Pages rendered each time (searches, keyword filters, combinations of filters): at most this
+# many per client address per period, "requests/seconds"; "0/60" switches the limit off. A
+# person searching hard sends a few a minute; conference Wi-Fi puts many behind one address.
+PAGE_CACHE_RATE_LIMIT = env("DJANGO_SEARCH_RATE_LIMIT", "120/60")
 # Part of every page's cache key; by default a digest of the code (wic.core.cache.release).
 RELEASE = env("DJANGO_RELEASE", "")
 

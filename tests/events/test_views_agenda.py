@@ -397,9 +397,9 @@ def test_the_agenda_links_to_each_day_keeping_the_other_filters(client, agenda, 
     links = elements(nav, "a")
     assert [attribute(a, "href") for a in links] == [
         "?kind=forum",
-        "?kind=forum&day=2018-11-07",
-        "?kind=forum&day=2018-11-08",
-        "?kind=forum&day=2018-11-09",
+        "?day=2018-11-07&kind=forum",
+        "?day=2018-11-08&kind=forum",
+        "?day=2018-11-09&kind=forum",
     ]
     assert texts(nav, "a")[1:] == in_language(
         language,

@@ -226,7 +226,7 @@ def test_restore_over_a_changed_database_keeps_a_copy_of_it_first(live_site, tmp
     assert changed != expected
 
 
-def test_restore_moves_the_content_version(live_site, tmp_path):
+def test_restore_starts_a_new_epoch_of_the_content_version(live_site, tmp_path):
     """No process may serve a page it cached from the database before the restore."""
     database = Path(live_site["DATABASE_URL"].removeprefix("sqlite:///"))
     backups = tmp_path / "backups"
@@ -234,7 +234,7 @@ def test_restore_moves_the_content_version(live_site, tmp_path):
 
     def token():
         with closing(sqlite3.connect(database)) as connection:
-            return connection.execute(f"SELECT token FROM {CONTENT_VERSION_TABLE}").fetchone()
+            return connection.execute(f"SELECT epoch FROM {CONTENT_VERSION_TABLE}").fetchone()
 
     before = token()
     manage(live_site, "restore", str(the_one_backup(backups, ".sqlite3")), "--no-input")

@@ -26,15 +26,15 @@ from tests.factories import (
 from wic.core import cache as page_cache_module
 from wic.core.cache import (
     CACHE_HEADER,
+    PageRequest,
     Version,
-    bump_content_version,
     content_version,
+    invalidate_all,
     is_cacheable_response,
     is_public_path,
-    page_key,
     release,
 )
-from wic.core.models import ContentVersion
+from wic.core.models import CacheTag, ContentVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_second_visit_is_served_from_the_cache_with_one_query(
 ):
     first = client.get("/zh-hans/")
 
-    with django_assert_num_queries(1):  # the content version; the view does not run
+    with django_assert_num_queries(1):  # the content's clock; the view does not run
         second = client.get("/zh-hans/")
 
     assert (first[CACHE_HEADER], h1(first)) == ("miss", NAME_ZH)
@@ -97,17 +97,20 @@ def test_a_saved_change_is_on_the_next_page(client, page_cache, edition):
     assert h1(client.get("/zh-hans/")) == "乌镇峰会"
 
 
-def test_the_old_page_stays_in_the_cache_but_is_never_served_again(client, rf, page_cache, edition):
+def test_the_stored_page_is_replaced_by_the_new_one_under_the_same_key(
+    client, rf, page_cache, edition
+):
     client.get("/zh-hans/")
-    request = rf.get("/zh-hans/")
-    request.LANGUAGE_CODE = "zh-hans"
-    old_key = page_key(request, content_version())
+    key = PageRequest(rf.get("/zh-hans/")).key
+    before = page_cache.get(key)
 
     rename(edition, "乌镇峰会")
-    response = client.get("/zh-hans/")
+    client.get("/zh-hans/")
+    after = page_cache.get(key)
 
-    assert h1(page_cache.get(old_key)) == NAME_ZH
-    assert h1(response) == "乌镇峰会"
+    assert NAME_ZH in before.bodies[None].decode()
+    assert "乌镇峰会" in after.bodies[None].decode()
+    assert after.tags["events_edition"] > before.tags["events_edition"]
 
 
 def test_each_language_has_its_own_page(client, page_cache, edition):
@@ -187,7 +190,8 @@ def _with_header(name, value):
         (StreamingHttpResponse(iter([b"page"])), False),
         (_with_header("Cache-Control", "private"), False),
         (_with_header("Cache-Control", "no-store"), False),
-        (_with_header("Vary", "Accept-Language"), False),
+        (_with_header("Vary", "Accept-Language"), True),  # the key holds the language
+        (_with_header("Vary", "User-Agent"), False),
     ],
     ids=lambda value: value if isinstance(value, bool) else None,
 )
@@ -250,29 +254,42 @@ def test_an_editor_never_puts_a_page_into_the_cache(editor_client, page_cache, e
     assert "草稿：待核实的消息" not in visitor_page.content.decode()
 
 
-# --- the content version --------------------------------------------------------------------
+# --- the tags: what a change stamps -----------------------------------------------------
 
 
-def _token():
-    return content_version().token
+def tag_version(tag):
+    return CacheTag.objects.filter(tag=tag).values_list("version", flat=True).first() or 0
 
 
-def test_saving_deleting_and_linking_content_each_move_the_version(db):
+def test_saving_deleting_and_linking_content_each_stamp_the_table_and_the_row(db):
     edition = make_edition()
     field = make_field()
     achievement = make_achievement(edition=edition)
-    tokens = [_token()]
+    row = f"outcomes_achievement:{achievement.pk}"
+    links = "outcomes_achievement_fields"
+    seen = [(tag_version("events_edition"), tag_version(row), tag_version(links))]
 
     edition.save()
-    tokens.append(_token())
+    seen.append((tag_version("events_edition"), tag_version(row), tag_version(links)))
     achievement.fields.add(field)
-    tokens.append(_token())
-    achievement.fields.remove(field)
-    tokens.append(_token())
-    achievement.fields.set([field])
+    seen.append((tag_version("events_edition"), tag_version(row), tag_version(links)))
     achievement.fields.clear()
-    tokens.append(_token())
-    Forum.objects.create(
+    seen.append((tag_version("events_edition"), tag_version(row), tag_version(links)))
+    achievement.delete()
+    seen.append((tag_version("events_edition"), tag_version(row), tag_version(links)))
+
+    (e0, r0, l0), (e1, r1, l1), (e2, r2, l2), (e3, r3, l3), (e4, r4, l4) = seen
+    assert (e1 > e0, r1 == r0, l1 == l0) == (True, True, True)  # the edition only
+    assert (e2 == e1, r2 > r1, l2 > l1) == (True, True, True)  # the links and the row
+    assert (e3 == e2, r3 > r2, l3 > l2) == (True, True, True)
+    assert (e4 == e3, r4 > r3) == (True, True)  # deleted: the row and its table
+    assert tag_version("outcomes_achievement") == r4
+
+
+def test_a_proxy_stamps_its_concrete_table(db):
+    edition = make_edition()
+
+    forum = Forum.objects.create(
         edition=edition,
         slug="forum",
         title_zh_hans="论坛",
@@ -280,14 +297,11 @@ def test_saving_deleting_and_linking_content_each_move_the_version(db):
         date=edition.starts_on,
         part_of_day="morning",
     )
-    tokens.append(_token())
-    achievement.delete()
-    tokens.append(_token())
 
-    assert len(set(tokens)) == len(tokens)
+    assert tag_version("events_session") == tag_version(f"events_session:{forum.pk}") > 0
 
 
-def test_loaddata_moves_the_version(tmp_path):
+def test_loaddata_stamps_what_it_loads(tmp_path):
     fixture = tmp_path / "organizations.json"
     row = {
         "slug": "cac",
@@ -299,31 +313,31 @@ def test_loaddata_moves_the_version(tmp_path):
         "updated_at": "2018-11-07T00:00:00Z",
     }
     fixture.write_text(json.dumps([{"model": "events.organization", "pk": 9001, "fields": row}]))
-    before = _token()
+    before = tag_version("events_organization:9001")
 
     call_command("loaddata", fixture, verbosity=0)
 
     assert Organization.objects.get(pk=9001).name_en == "Cyberspace Administration of China"
-    assert _token() != before
+    assert tag_version("events_organization:9001") > before
 
 
-def test_a_rolled_back_change_leaves_the_version_alone():
+def test_a_rolled_back_change_leaves_the_tags_alone():
     edition = make_edition()
-    before = _token()
+    before = (content_version().number, tag_version("events_edition"))
 
     with pytest.raises(RuntimeError), transaction.atomic():
         edition.name_zh_hans = "未保存"
         edition.save()
         raise RuntimeError("the editor's save failed")
 
-    assert _token() == before
+    assert (content_version().number, tag_version("events_edition")) == before
 
 
-def test_without_its_row_pages_are_not_cached_until_the_next_change(client, page_cache, edition):
+def test_without_the_clock_pages_are_not_cached_until_the_next_change(client, page_cache, edition):
     ContentVersion.objects.all().delete()
 
     uncached = client.get("/zh-hans/")
-    bump_content_version()
+    invalidate_all()
     cached = [client.get("/zh-hans/"), client.get("/zh-hans/")]
 
     assert not uncached.has_header(CACHE_HEADER)
@@ -331,13 +345,19 @@ def test_without_its_row_pages_are_not_cached_until_the_next_change(client, page
     assert ContentVersion.objects.count() == 1
 
 
-def test_tokens_never_repeat():
-    tokens = set()
+def test_invalidating_everything_makes_every_page_cold_with_a_new_epoch(
+    client, page_cache, edition
+):
+    client.get("/zh-hans/")
+    epochs = set()
     for _ in range(20):
-        bump_content_version()
-        tokens.add(_token())
+        invalidate_all()
+        epochs.add(content_version().epoch)
 
-    assert len(tokens) == 20
+    response = client.get("/zh-hans/")
+
+    assert len(epochs) == 20
+    assert response[CACHE_HEADER] == "miss"
 
 
 # --- conditional GET ------------------------------------------------------------------------
@@ -357,7 +377,7 @@ def test_a_page_is_revalidated_with_its_etag(client, page_cache, edition):
 
 def test_last_modified_is_the_time_of_the_last_change(client, page_cache, edition):
     an_hour_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-    ContentVersion.objects.update(changed_at=an_hour_ago)  # no signal: the token stays
+    ContentVersion.objects.update(changed_at=an_hour_ago)  # no signal: the number stays
 
     since = {"if-modified-since": http_date(an_hour_ago.timestamp())}
 
@@ -375,8 +395,8 @@ def test_last_modified_is_the_time_of_the_last_change(client, page_cache, editio
 def test_last_modified_waits_until_the_version_is_a_second_old():
     changed = datetime(2018, 11, 7, 9, 0, 0, 500000, tzinfo=UTC)
 
-    fresh = Version("t", changed, changed + timedelta(milliseconds=900))
-    settled = Version("t", changed, changed + timedelta(seconds=1))
+    fresh = Version(7, "e", changed, changed + timedelta(milliseconds=900))
+    settled = Version(7, "e", changed, changed + timedelta(seconds=1))
 
     assert fresh.last_modified is None
     assert settled.last_modified == "Wed, 07 Nov 2018 09:00:00 GMT"

@@ -11,6 +11,7 @@ class WicConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (checks register themselves)
+        from . import checks, search, signals  # noqa: F401  (checks register themselves)
 
         signals.connect()
+        search.connect()

@@ -1,45 +1,71 @@
-"""The page cache: whole public pages for anonymous visitors, never stale.
+"""The page cache: whole public pages for anonymous visitors, never stale, cold only where
+something changed. The design and its reasons are in docs/page-cache.md.
 
-A public page is cached under a key made of the release (the code, templates and
-translations that render it), the content version, the language and the full URL. Every
-change to content moves the content version (wic/core/signals.py), so from the next request on
-every process looks for new keys and renders the page again; the old entries are never
-read again and expire or are evicted.
-
-The content version is one row in the database, not a cache entry: it changes in the same
-transaction as the content, and clearing, losing or restarting the cache can never bring
-back an old page. Reading it costs one query by primary key per public request.
+- **Tags.** While a page renders, every SQL query it runs is read for the content tables it
+  touches (`PageTags`); a detail page narrows its own table to its one row
+  (`events_session:42`). The page is stored with the version of each tag it read. Every change
+  to content stamps the tags it touches (its table and its row) with the next number of the
+  content's clock (`ContentVersion`), in the same transaction as the change
+  (wic/core/signals.py). A stored page is served only while each of its tags still has the
+  version it was rendered with: a save makes cold only the pages that read what it changed.
+- **Never stale.** The clock is read before the page renders; a page is stored only if none
+  of its tags moved past that reading by the time it is rendered, so it is at least as new as
+  its versions. The clock and the tags are rows in the database, not cache entries: clearing,
+  losing or restarting the cache can never bring an old page back. Each process keeps the tag
+  versions in memory and reads only those that moved since its last look: a hit costs one
+  query by primary key, plus one small one after a change.
+- **One render per cold page.** The first request to find a page cold takes a short lock in
+  the shared cache and renders it; the others wait for its result (at most
+  RENDER_WAIT_SECONDS), then render themselves.
+- **Canonical keys.** A page's key holds only the query parameters its view understands, in a
+  canonical order, without empty values; the others are ignored (the page renders as if they
+  were absent), so `?utm_source=…` or `?cb=<random>` neither make entries nor pass the cache.
+  Free text (a search, a keyword filter) and combinations of filters never enter the shared
+  cache, where a scan of random words would evict real pages: each process keeps the latest
+  of them in a small memory of its own (`query_pages`), judged current like any page, and
+  renders the others, at most `RateLimit` a minute per client address. Invalid filter values
+  are answered but stored nowhere (the view marks the answer private).
+- **Compressed.** A page is stored with its Brotli and gzip bodies, chosen by
+  Accept-Encoding (with Vary and an ETag per encoding), so a hit costs no compression. Only
+  anonymous public pages are compressed: nothing an editor sees, nothing with a secret
+  (BREACH).
 
 The cache itself is optional equipment: when it fails (Redis down, disk full) pages are
 rendered from the database as if it were off, and the log says why.
-
-A hit must cost about what a static file costs, so the middleware sits before sessions,
-languages and authentication (MIDDLEWARE in wic/settings.py), reads the version with SQL
-compiled once, and stores a page as its body and headers, not as a response object.
 """
 
 import functools
+import gzip
 import hashlib
 import logging
+import os
+import re
+import tempfile
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+import brotli
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import F, Max
 from django.db.models.functions import Now
 from django.dispatch import receiver
-from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.http import HttpResponse, QueryDict
+from django.template import loader
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_request
 
@@ -52,33 +78,40 @@ UNPREFIXED_PUBLIC_PATHS = frozenset(["/sitemap.xml", "/robots.txt"])
 # failed call per process every few seconds, not two per request.
 RETRY_AFTER_SECONDS = 10
 
+# One render per cold page: how long the first request may hold the page's lock, how long the
+# others wait for its result, and how often they look.
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.01
+
 CACHE_HEADER = "X-Page-Cache"
 
 
-# --- The content version ------------------------------------------------------------------
+# --- The content's clock and the tags' versions ----------------------------------------
 
 
 @dataclass(frozen=True)
 class Version:
-    token: str
+    """The clock as read at the start of a request."""
+
+    number: int
+    epoch: str
     changed_at: datetime
-    db_now: datetime  # the database's clock when the version was read
+    db_now: datetime  # the database's clock when it was read
 
     @property
     def last_modified(self):
-        """Last-Modified for pages of this version, or None while it is under a second old.
-
-        HTTP dates count whole seconds: two changes within one second would share a date,
-        and a client that only sends If-Modified-Since would keep the first one's page.
-        Both times come from the database's clock, so app servers' clocks don't matter.
+        """Last-Modified for pages read at this version, or None while it is under a second
+        old: HTTP dates count whole seconds, and two changes within one second would share a
+        date. Both times come from the database's clock, so app servers' clocks don't matter.
         """
         if self.db_now - self.changed_at < timedelta(seconds=1):
             return None
         return http_date(self.changed_at.timestamp())
 
 
-class VersionQuery:
-    """The version's query, compiled once per database connection.
+class ClockQuery:
+    """The clock's query, compiled once per database connection.
 
     It runs on every public request, cached pages included; building it through the ORM
     each time would cost several times what the database takes to answer it.
@@ -90,7 +123,7 @@ class VersionQuery:
             ContentVersion.objects.using(connection.alias)
             .filter(pk=1)
             .annotate(db_now=Now())
-            .values_list("token", "changed_at", "db_now")
+            .values_list("number", "epoch", "changed_at", "db_now")
         )
         self.compiler = queryset.query.get_compiler(connection=connection)
         self.sql, self.params = self.compiler.as_sql()
@@ -108,33 +141,178 @@ class VersionQuery:
 
 
 def content_version(using=DEFAULT_DB_ALIAS):
-    """The current Version, or None when its row is missing (tables just emptied)."""
+    """The clock now, or None when its row is missing (tables just emptied)."""
     connection = connections[using]  # one per thread: its query goes with it
-    query = getattr(connection, "wic_version_query", None)
+    query = getattr(connection, "wic_clock_query", None)
     if query is None:
-        query = connection.wic_version_query = VersionQuery(connection)
+        query = connection.wic_clock_query = ClockQuery(connection)
     row = query.fetch(connection)
     return Version(*row) if row else None
 
 
-def bump_content_version(using=DEFAULT_DB_ALIAS):
-    """Give the content a new version: every cached page becomes unreachable.
+class TagVersions:
+    """The tags' versions as this process last read them.
 
-    Called by the save/delete/m2m signals; call it yourself after bulk changes that send no
-    signals (QuerySet.update(), bulk_create(), bulk_update(), raw SQL). Tokens are random,
-    so a version can never come back, not even when the row is deleted and recreated. The
-    time comes from the database's clock.
+    Loaded whole once, then kept up to date by reading only the tags stamped after the clock
+    number last seen (`refresh`). Writers stamp in the order of the clock (its row is
+    updated first in each writing transaction, which serializes them), so that read misses
+    nothing. A tag never stamped has version 0.
+    """
+
+    def __init__(self):
+        self.number = None
+        self.epoch = None
+        self.versions = {}
+        self.lock = threading.Lock()
+
+    def refresh(self, version, using=DEFAULT_DB_ALIAS):
+        """Bring the versions up to the clock `version` (just read from the database)."""
+        with self.lock:
+            if (version.epoch, version.number) == (self.epoch, self.number):
+                return
+            CacheTag = apps.get_model("wic", "CacheTag")
+            tags = CacheTag.objects.using(using)
+            if version.epoch == self.epoch and version.number > self.number:
+                tags = tags.filter(version__gt=self.number)
+            else:  # the first look, or a new epoch: all of them
+                self.versions = {}
+            self.versions.update(tags.values_list("tag", "version"))
+            self.number, self.epoch = version.number, version.epoch
+
+    def version(self, tag):
+        return self.versions.get(tag, 0)
+
+    def current(self, tags):
+        """{tag: version} of `tags` now."""
+        return {tag: self.versions.get(tag, 0) for tag in tags}
+
+
+tag_versions = TagVersions()
+
+
+def table_tag(model):
+    return model._meta.db_table
+
+
+def row_tag(instance):
+    return f"{instance._meta.db_table}:{instance.pk}"
+
+
+def stamp(tags, using=DEFAULT_DB_ALIAS):
+    """Give `tags` the next number of the content's clock: the cached pages that read any of
+    them become cold, in every process.
+
+    Call it inside the transaction of the change (the signals of wic/core/signals.py do), so
+    that the stamp commits, or rolls back, with it. The time comes from the database's clock.
     """
     ContentVersion = apps.get_model("wic", "ContentVersion")
-    token = uuid.uuid4().hex
-    versions = ContentVersion.objects.using(using)
-    if versions.filter(pk=1).update(token=token, changed_at=Now()):
-        return
+    CacheTag = apps.get_model("wic", "CacheTag")
+    clock = ContentVersion.objects.using(using)
+    with transaction.atomic(using=using):
+        # The UPDATE comes first: it locks the clock's row until the transaction ends, so
+        # writers stamp in the order of their numbers.
+        if not clock.filter(pk=1).update(number=F("number") + 1, changed_at=Now()):
+            _create_clock(using)
+        number = clock.values_list("number", flat=True).get(pk=1)
+        CacheTag.objects.using(using).bulk_create(
+            [CacheTag(tag=tag, version=number) for tag in sorted(set(tags))],
+            update_conflicts=True,
+            unique_fields=["tag"],
+            update_fields=["version"],
+        )
+
+
+def invalidate_all(using=DEFAULT_DB_ALIAS):
+    """Make every cached page cold: after changes that send no signals (QuerySet.update(),
+    bulk_create(), raw SQL, a restored backup) and after migrations. A new epoch: the clock's
+    numbers may repeat after a restore, never with the same epoch."""
+    ContentVersion = apps.get_model("wic", "ContentVersion")
+    clock = ContentVersion.objects.using(using)
+    epoch = uuid.uuid4().hex
+    if not clock.filter(pk=1).update(epoch=epoch, number=F("number") + 1, changed_at=Now()):
+        _create_clock(using, epoch)
+
+
+def _create_clock(using, epoch=""):
+    """The clock's row, missing (tables just emptied): its number starts past every tag's."""
+    ContentVersion = apps.get_model("wic", "ContentVersion")
+    CacheTag = apps.get_model("wic", "CacheTag")
+    clock = ContentVersion.objects.using(using)
+    highest = CacheTag.objects.using(using).aggregate(highest=Max("version"))["highest"] or 0
     try:
         with transaction.atomic(using=using):
-            versions.create(pk=1, token=token, changed_at=Now())
+            clock.create(pk=1, number=highest + 1, epoch=epoch, changed_at=Now())
     except IntegrityError:  # another process created it in between
-        versions.filter(pk=1).update(token=token, changed_at=Now())
+        clock.filter(pk=1).update(number=F("number") + 1, changed_at=Now())
+
+
+# --- What a page reads -------------------------------------------------------------------
+
+
+_watched_models = set()
+
+
+def watch(model):
+    """Pages read rows of `model`: note its table (wic/core/signals.py `watch()` does, for
+    every model of the content apps and for the shared app's own public models)."""
+    _watched_models.add(model)
+    watched_tables.cache_clear()
+
+
+@functools.cache
+def watched_tables():
+    """The tables whose rows public pages show."""
+    return frozenset(model._meta.db_table for model in _watched_models)
+
+
+# Table names as Django quotes them in SQL, on SQLite and PostgreSQL alike.
+_QUOTED_NAME = re.compile(r'"([A-Za-z0-9_]+)"')
+
+
+class PageTags:
+    """The tags of the content one page reads: installed on the database connection while the
+    page renders (`connection.execute_wrapper`), it reads each query's SQL for the watched
+    tables it names."""
+
+    def __init__(self):
+        self.tables = set()
+        self.rows = set()
+        self.narrowed = None  # the table whose one row is being read by key, if any
+        self.watched = watched_tables()
+
+    def __call__(self, execute, sql, params, many, context):
+        for name in _QUOTED_NAME.findall(sql):
+            if name in self.watched and name != self.narrowed:
+                self.tables.add(name)
+        return execute(sql, params, many, context)
+
+    @contextmanager
+    def row_lookup(self, model):
+        """Reading one row of `model` by its key (a detail page's object): the page depends on
+        that row only, not on its whole table. The caller names the row with `add_row()`."""
+        self.narrowed = model._meta.db_table
+        try:
+            yield
+        finally:
+            self.narrowed = None
+
+    def add_row(self, instance):
+        self.rows.add(row_tag(instance))
+
+    def all(self):
+        return self.tables | self.rows
+
+
+def read_by_key(request, model, lookup):
+    """`lookup()` (which reads one row of `model` by its key) with the page depending on that
+    row alone rather than on its whole table (see PageTags.row_lookup)."""
+    tags = getattr(request, "page_tags", None)
+    if tags is None:
+        return lookup()
+    with tags.row_lookup(model):
+        obj = lookup()
+    tags.add_row(obj)
+    return obj
 
 
 # --- The release --------------------------------------------------------------------------
@@ -176,7 +354,8 @@ def release():
 
 
 class PageFileCache(FileBasedCache):
-    """Django's FileBasedCache, culled every CULL_EVERY writes instead of on each one.
+    """Django's FileBasedCache, culled every CULL_EVERY writes instead of on each one, and
+    with an `add()` that is atomic across processes (the render lock needs it).
 
     FileBasedCache lists its whole folder on every set() to count its entries; with
     thousands of pages that takes longer than rendering one. The count may now overshoot
@@ -189,6 +368,35 @@ class PageFileCache(FileBasedCache):
         self._writes = getattr(self, "_writes", 0) + 1
         if self._writes % self.CULL_EVERY == 1:  # the first write of a process checks too
             super()._cull()
+
+    def add(self, key, value, timeout=None, version=None):
+        """Create the entry only if no live one exists: the file is written under a temporary
+        name and linked into place, which fails if another process linked first."""
+        fname = self._key_to_file(key, version)
+        if self._is_live(fname):
+            return False
+        self._createdir()
+        fd, tmp_path = tempfile.mkstemp(dir=self._dir)
+        try:
+            with open(fd, "wb") as f:
+                self._write_content(f, timeout, value)
+            try:
+                os.link(tmp_path, fname)
+            except FileExistsError:
+                if self._is_live(fname):
+                    return False
+                os.replace(tmp_path, fname)  # an expired entry was in the way
+            return True
+        finally:
+            if os.path.exists(tmp_path):
+                os.remove(tmp_path)
+
+    def _is_live(self, fname):
+        try:
+            with open(fname, "rb") as f:
+                return not self._is_expired(f)
+        except FileNotFoundError:
+            return False
 
 
 # --- Guarded cache access -----------------------------------------------------------------
@@ -221,7 +429,7 @@ class CacheGuard:
 guard = CacheGuard()
 
 
-# --- The middleware -----------------------------------------------------------------------
+# --- Which requests, which pages ----------------------------------------------------------
 
 
 @functools.cache
@@ -236,7 +444,7 @@ def is_public_path(path):
     return first in _language_codes() or path in UNPREFIXED_PUBLIC_PATHS
 
 
-def is_cacheable_request(request):
+def is_anonymous_public_request(request):
     return (
         request.method in ("GET", "HEAD")
         # Editors are logged in, so they have a session cookie: without one the visitor is
@@ -247,8 +455,9 @@ def is_cacheable_request(request):
     )
 
 
-def is_cacheable_response(response, vary_allowed=frozenset({"cookie"})):
-    """A plain 200 for everyone: no cookie set, no opt-out, nothing varying but cookies.
+def is_cacheable_response(response, vary_allowed=frozenset({"cookie", "accept-language"})):
+    """A plain 200 for everyone: no cookie set, no opt-out, nothing varying but cookies (and
+    the language, which the key holds).
 
     Redirects (the language redirect depends on the browser), 404s (a hostile crawler
     could fill the cache with them) and errors are rendered each time.
@@ -272,34 +481,161 @@ def page_language(request):
     )
 
 
-def page_key(request, version):
-    url = f"{page_language(request)} {request.build_absolute_uri()}"
-    digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-    return f"page:{release()}:{version.token}:{digest}"
+class QueryParams(NamedTuple):
+    """The query parameters a view understands: all of them, and those holding free text."""
+
+    names: frozenset
+    free_text: frozenset
+
+
+def query_params(view):
+    """What a view's page reads from the query string: a view declares `query_params` and
+    `free_text_params`; a FilterView's are its filters (keyword filters are free text) and
+    its page number."""
+    view_class = getattr(view, "view_class", None)
+    filterset_class = getattr(view_class, "filterset_class", None)
+    names = set(getattr(view_class, "query_params", ()))
+    free_text = set(getattr(view_class, "free_text_params", ()))
+    if filterset_class is not None:
+        from .keywords import KeywordFilter
+
+        for name, field in filterset_class.base_filters.items():
+            names.add(name)
+            if isinstance(field, KeywordFilter):
+                free_text.add(name)
+    if getattr(view_class, "paginate_by", None):
+        names.add(view_class.page_kwarg)
+    return QueryParams(frozenset(names), frozenset(free_text))
+
+
+class PageRequest:
+    """A request for a public page, as the cache sees it: its language, the query parameters
+    its view understands in canonical order, its key, and whether it may be stored."""
+
+    def __init__(self, request):
+        self.language = page_language(request)
+        with translation.override(self.language):
+            match = resolve(request.path_info)  # Resolver404 for no page at all
+        params = query_params(match.func)
+        canonical = QueryDict(mutable=True)
+        for name in sorted(params.names):
+            values = [value for value in request.GET.getlist(name) if value != ""]
+            if values:
+                canonical.setlist(name, values)
+        self.query = canonical.urlencode()
+        filters = [name for name in canonical if name not in ("page", "p")]
+        # Free text and combinations of filters have no end: rendered each time, not stored.
+        self.storable = not (set(canonical) & params.free_text) and len(filters) <= 1
+        url = request.build_absolute_uri(request.path) + (f"?{self.query}" if self.query else "")
+        digest = hashlib.md5(f"{self.language} {url}".encode(), usedforsecurity=False)
+        self.key = f"page:{release()}:{digest.hexdigest()}"
+        self.lock_key = f"{self.key}:render"
+
+    def apply(self, request):
+        """Make the request the canonical one: the view sees only the parameters it
+        understands (links built from the query string follow)."""
+        if request.META.get("QUERY_STRING", "") != self.query:
+            request.META["QUERY_STRING"] = self.query
+            request.GET = QueryDict(self.query)
+
+
+# --- Compression --------------------------------------------------------------------------
+
+# Brotli's and gzip's middle settings: a fraction of a millisecond for a page, within a few
+# percent of their best ratio. Bodies smaller than this are not worth a header.
+BROTLI_QUALITY = 5
+GZIP_LEVEL = 6
+MIN_COMPRESS_BYTES = 500
+ENCODINGS = ("br", "gzip")
+
+
+def compress(body):
+    """{encoding: body} of `body` in each encoding that makes it smaller."""
+    if len(body) < MIN_COMPRESS_BYTES:
+        return {}
+    bodies = {
+        "br": brotli.compress(body, quality=BROTLI_QUALITY),
+        "gzip": gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
+    }
+    return {name: data for name, data in bodies.items() if len(data) < len(body)}
+
+
+def accepted_encoding(request, available):
+    """The best of `available` encodings the client accepts (Accept-Encoding), or None."""
+    header = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    accepted = {}
+    for part in header.split(","):
+        name, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        match = re.search(r"q=([0-9.]+)", params)
+        if match:
+            try:
+                quality = float(match.group(1))
+            except ValueError:
+                quality = 0.0
+        accepted[name.strip().lower()] = quality
+    for encoding in ENCODINGS:
+        if encoding in available and accepted.get(encoding, accepted.get("*", 0)) > 0:
+            return encoding
+    return None
+
+
+def etag_for(etag, encoding):
+    """The ETag of one encoding of a page: each representation has its own."""
+    if encoding is None or not etag:
+        return etag
+    return f'{etag[:-1]}-{encoding}"'
+
+
+# --- What is stored of a page -------------------------------------------------------------
 
 
 class CachedPage(NamedTuple):
-    """What is stored of a page: its body and headers. Cheap to unpickle, unlike a
-    whole HttpResponse (header maps, cookie jar, closers…)."""
+    """What is stored of a page: its headers, its body in each encoding, and the versions of
+    the tags it was rendered from. Cheap to unpickle, unlike a whole HttpResponse."""
 
-    content: bytes
-    headers: tuple  # ((name, value), …)
+    headers: tuple  # ((name, value), …), ETag included
+    bodies: dict  # {None: identity body, "br": …, "gzip": …}
+    epoch: str
+    tags: dict  # {tag: version}
 
     @classmethod
-    def of(cls, response):
+    def of(cls, response, epoch, tags):
         headers = tuple((k, v) for k, v in response.items() if k != CACHE_HEADER)
-        return cls(response.content, headers)
+        return cls(headers, {None: response.content, **compress(response.content)}, epoch, tags)
 
-    def response(self):
-        return HttpResponse(self.content, headers=dict(self.headers))
+    @property
+    def size(self):
+        return sum(len(body) for body in self.bodies.values())
+
+    def is_current(self, versions):
+        return self.epoch == versions.epoch and all(
+            versions.version(tag) == version for tag, version in self.tags.items()
+        )
+
+    def response(self, request):
+        encoding = accepted_encoding(request, self.bodies)
+        response = HttpResponse(self.bodies[encoding], headers=dict(self.headers))
+        set_encoding(response, encoding)
+        return response
+
+
+def set_encoding(response, encoding):
+    """Mark `response` (already holding the body in `encoding`) for what it is."""
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if encoding is not None:
+        response["Content-Encoding"] = encoding
+        if response.has_header("ETag"):
+            response["ETag"] = etag_for(response["ETag"], encoding)
+    response["Content-Length"] = str(len(response.content))
 
 
 class LocalPages:
     """The pages this process served last, kept in its memory in front of the shared cache.
 
-    The key holds the content version like the shared cache's, so this can never serve a
-    stale page either; it saves a popular page's file read (or Redis round trip) and
-    decompression. Bounded in bytes; the least recently used pages go first.
+    Judged current exactly like the shared cache's, so this can never serve a stale page
+    either; it saves a popular page's file read (or Redis round trip) and unpickling.
+    Bounded in bytes; the least recently used pages go first.
     """
 
     def __init__(self, max_bytes, max_page_bytes):
@@ -317,18 +653,18 @@ class LocalPages:
             return page
 
     def put(self, key, page):
-        size = len(page.content)
+        size = page.size
         if size > self.max_page_bytes:
             return
         with self.lock:
             old = self.pages.pop(key, None)
             if old is not None:
-                self.size -= len(old.content)
+                self.size -= old.size
             self.pages[key] = page
             self.size += size
             while self.size > self.max_bytes:
                 _key, dropped = self.pages.popitem(last=False)
-                self.size -= len(dropped.content)
+                self.size -= dropped.size
 
     def clear(self):
         with self.lock:
@@ -337,14 +673,62 @@ class LocalPages:
 
 
 local_pages = LocalPages(max_bytes=16 * 2**20, max_page_bytes=2 * 2**20)
+# Pages for free text and combinations of filters: this process's memory only, small.
+query_pages = LocalPages(max_bytes=4 * 2**20, max_page_bytes=256 * 2**10)
 
 
 @receiver(setting_changed)
-def _forget_local_pages(setting, **kwargs):
-    # Tests switch the cache or the release: the pages of the old one must not come back.
-    if setting in ("CACHES", "PAGE_CACHE", "RELEASE"):
+def _forget_local_state(setting, **kwargs):
+    # Tests switch the cache, the release or the database: nothing of the old one may remain.
+    if setting in ("CACHES", "PAGE_CACHE", "RELEASE", "DATABASES"):
         local_pages.clear()
+        query_pages.clear()
+        tag_versions.number = tag_versions.epoch = None
 
+
+# --- Requests that cannot be stored: a limit per client ----------------------------------
+
+
+class RateLimit:
+    """At most `requests` per `seconds` per client address of the pages rendered each time
+    (searches, keyword filters, combinations of filters), counted in the shared cache."""
+
+    def __init__(self, spec):
+        requests, _slash, seconds = (spec or "0/60").partition("/")
+        self.requests = int(requests or 0)
+        self.seconds = int(seconds or 60)
+
+    def retry_after(self, request):
+        """Seconds to wait when the client is over the limit, else None."""
+        if self.requests <= 0:
+            return None
+        from .security import client_ip_address
+
+        now = time.time()
+        window = int(now // self.seconds)
+        key = f"rate:{client_ip_address(request)}:{window}"
+        guard.call("add", key, 0, self.seconds * 2)
+        count = guard.call("incr", key)
+        if count is None or count <= self.requests:
+            return None
+        return max(1, int((window + 1) * self.seconds - now))
+
+
+def too_many_requests(request, retry_after):
+    """429 in the visitor's language, with Retry-After."""
+    from .middleware import visitor_language
+
+    with translation.override(visitor_language(request)):
+        body = loader.get_template("429.html").render({"retry_after": retry_after})
+        language = translation.get_language()
+    response = HttpResponse(body, status=429)
+    response["Retry-After"] = str(retry_after)
+    response["Content-Language"] = language
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+# --- The middleware -----------------------------------------------------------------------
 
 # Request headers that make a GET conditional.
 CONDITIONAL_HEADERS = (
@@ -356,7 +740,8 @@ CONDITIONAL_HEADERS = (
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GET/HEAD requests for public pages from the cache.
+    """Serve anonymous GET/HEAD requests for public pages from the cache (see the module's
+    docstring).
 
     Sits right after WhiteNoise, before sessions, languages, CSRF and authentication: a hit
     skips all of them. The key holds the language LocaleMiddleware resolves (so a page
@@ -367,51 +752,147 @@ class PageCacheMiddleware:
     from the GET's entry).
     """
 
-    # The key holds the resolved language, which is all a cookie or Accept-Language changes.
-    vary_allowed = frozenset({"cookie", "accept-language"})
-
     def __init__(self, get_response):
         self.get_response = get_response
+        self.rate_limit = RateLimit(settings.PAGE_CACHE_RATE_LIMIT)
         release()  # computed once per process, before the first request
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE or not is_cacheable_request(request):
+        if not is_anonymous_public_request(request):
             return self.get_response(request)
-        # Read the version before the view reads the content: a page stored under a version
-        # is then at least as new as that version, never older.
+        try:
+            page = PageRequest(request)
+        except Resolver404:
+            return self.get_response(request)  # no such page: Django's 404, never stored
+        page.apply(request)
+        if not settings.PAGE_CACHE:
+            return self.compressed(request, self.get_response(request))
+        # Read the clock before the view reads the content: a page stored with the versions
+        # of this reading is then at least as new as they are, never older.
         version = content_version()
         if version is None:
             return self.get_response(request)
+        tag_versions.refresh(version)
 
-        key = page_key(request, version)
-        page = local_pages.get(key)
-        if page is None:
-            page = guard.call("get", key)
-            if isinstance(page, CachedPage):
-                local_pages.put(key, page)
-        if isinstance(page, CachedPage):
-            response = page.response()
-            response[CACHE_HEADER] = "hit"
+        if page.storable:
+            cached = self.current_page(page.key)
+            if cached is None:
+                cached, response = self.render_once(request, page, version)
         else:
-            response = self.get_response(request)
-            if not is_cacheable_response(response, self.vary_allowed):
-                return response
-            self.prepare(response)
-            if request.method == "GET":
-                page = CachedPage.of(response)
-                guard.call("set", key, page, settings.PAGE_CACHE_SECONDS)
-                local_pages.put(key, page)
-            response[CACHE_HEADER] = "miss"
+            # Free text, combinations of filters: never in the shared cache, where junk would
+            # evict real pages; kept only in this process's small memory of such pages (a
+            # popular search is asked again and again), and limited per client.
+            cached = query_pages.get(page.key)
+            if cached is not None and not cached.is_current(tag_versions):
+                cached = None
+            if cached is None:
+                retry_after = self.rate_limit.retry_after(request)
+                if retry_after is not None:
+                    return too_many_requests(request, retry_after)
+                response = self.render(request, page, version, shared=False)
+        if cached is not None:  # stored, by an earlier request or the one just waited for
+            response = cached.response(request)
+            response[CACHE_HEADER] = "hit"
         last_modified = version.last_modified
         if last_modified and not response.has_header("Last-Modified"):
             response["Last-Modified"] = last_modified
         return self.conditional(request, response)
 
+    def current_page(self, key):
+        page = local_pages.get(key)
+        if page is None:
+            page = guard.call("get", key)
+            if isinstance(page, CachedPage) and page.is_current(tag_versions):
+                local_pages.put(key, page)
+        if isinstance(page, CachedPage) and page.is_current(tag_versions):
+            return page
+        return None
+
+    def render_once(self, request, page, version):
+        """(stored page, None) when another request's render of it is waited for, else
+        (None, this request's response), stored when it may be."""
+        locked = guard.call("add", page.lock_key, 1, RENDER_LOCK_SECONDS)
+        if locked is False:  # another request renders it: wait for its result
+            deadline = time.monotonic() + RENDER_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(RENDER_POLL_SECONDS)
+                found = guard.call("get_many", [page.key, page.lock_key]) or {}
+                stored = found.get(page.key)
+                if isinstance(stored, CachedPage):
+                    if not stored.is_current(tag_versions):
+                        # Rendered after a change this process has not read yet.
+                        now = content_version()
+                        if now is not None:
+                            tag_versions.refresh(now)
+                    if stored.is_current(tag_versions):
+                        local_pages.put(page.key, stored)
+                        return stored, None
+                if page.lock_key not in found:
+                    break  # the render ended without storing a page: render it here
+        try:
+            response = self.render(request, page, version)
+        finally:
+            if locked:
+                guard.call("delete", page.lock_key)
+        return None, response
+
+    def render(self, request, page, version, shared=True):
+        """The response of the view, stored in the shared cache (or, not `shared`, only in this
+        process's memory of pages rendered for free text) when it may be."""
+        tags = PageTags()
+        request.page_tags = tags
+        with connections[DEFAULT_DB_ALIAS].execute_wrapper(tags):
+            response = self.get_response(request)
+        if not is_cacheable_response(response):
+            return self.compressed(request, response)
+        self.prepare(response)
+        if request.method == "GET":
+            # The tags' versions after the render: if one moved past the clock read before
+            # it, the page may hold older content than its versions say, and is not stored.
+            now = content_version()
+            if now is not None and now.epoch == version.epoch:
+                tag_versions.refresh(now)
+                versions = tag_versions.current(tags.all())
+                if max(versions.values(), default=0) <= version.number:
+                    cached = CachedPage.of(response, version.epoch, versions)
+                    if shared:
+                        guard.call("set", page.key, cached, settings.PAGE_CACHE_SECONDS)
+                        local_pages.put(page.key, cached)
+                    else:
+                        query_pages.put(page.key, cached)
+                    response = cached.response(request)
+                    response[CACHE_HEADER] = "miss"
+                    return response
+        response = self.compressed(request, response)
+        response[CACHE_HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def compressed(request, response):
+        """An anonymous public page, compressed by Accept-Encoding (never a page that sets a
+        cookie: its body may carry a secret)."""
+        if (
+            response.streaming
+            or response.cookies
+            or response.has_header("Content-Encoding")
+            or response.status_code != 200
+        ):
+            return response
+        bodies = compress(response.content)
+        encoding = accepted_encoding(request, bodies)
+        if encoding is not None:
+            response.content = bodies[encoding]
+        set_encoding(response, encoding)
+        return response
+
     @staticmethod
     def prepare(response):
         """Headers stored with the page: its ETag, and a request to revalidate each time
         (browsers keep the page but ask with If-None-Match, and get a 304 if it is current)."""
-        set_response_etag(response)
+        if not response.has_header("ETag"):
+            response["ETag"] = (
+                f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+            )
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_cache=True)
 

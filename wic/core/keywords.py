@@ -7,9 +7,9 @@ filters of the agenda and the achievements) goes through this module:
   before validation and before the page echoes it back, refuses more than MAX_LENGTH
   characters with a message in the visitor's language, and gives the cleaned text;
 - `terms(text)` splits it into distinct words, at most MAX_TERMS of them;
-- `KeywordMatcher(model, fields).q(words)` matches rows where every word occurs in one of
-  `fields`, in any language (wic.core.i18n.language_columns); a field across a relation
-  (`sections__heading`) only counts related rows that are published.
+- `keyword_q(model, fields, words)` matches rows where every word occurs in one of their
+  own `fields`, in any language (wic.core.i18n.language_columns) — the keyword filters of the
+  lists; the site search reads its own index (wic.core.search), built from the same columns.
 
 `printable_data()` does the control-character cleaning for a whole query string, so that no
 filter value of any kind comes back into a page with a raw control character in it.
@@ -26,7 +26,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import language_columns
-from .publication import is_content_model, published_q
 
 MAX_LENGTH = 100  # characters: longer is not a search, and gets a message
 MAX_TERMS = 10  # words of one query that are searched; the rest are ignored
@@ -58,52 +57,17 @@ def terms(text):
     return list(dict.fromkeys(printable(text).split()))[:MAX_TERMS]
 
 
-class KeywordMatcher:
-    """Finds the rows of `model` whose `fields` contain a visitor's words, in any language.
-
-    The row's own columns are matched in place; each relation gets a `pk__in` subquery of
-    its own, so that multi-valued joins (speakers, sections) multiply neither the rows (no
-    DISTINCT needed) nor each other (speakers × organizers). A related row counts only when
-    it is published, so a draft's text never makes an item match.
-    """
-
-    def __init__(self, model, fields):
-        self.model = model
-        self.lookups = [self._expand(path) for path in fields]
-
-    def _expand(self, path):
-        """`sections__heading` → (the relation, every language's column, the published
-        condition on the way)."""
-        *relations, _name = path.split("__")
-        model = self.model
-        published = Q()
-        for depth, relation in enumerate(relations, start=1):
-            model = model._meta.get_field(relation).related_model
-            if is_content_model(model):
-                published &= published_q("__".join(relations[:depth]))
-        relation = relations[0] if relations else ""
-        return relation, language_columns(self.model, path), published
-
-    def word_q(self, word):
-        """The rows where `word` occurs in any of the fields."""
-        condition = Q()
-        by_relation = {}
-        for relation, columns, published in self.lookups:
-            matches = reduce(
-                operator.or_, (Q(**{f"{column}__icontains": word}) for column in columns)
-            )
-            if relation:
-                matches &= published
-                by_relation[relation] = by_relation.get(relation, Q()) | matches
-            else:
-                condition |= matches
-        for matches in by_relation.values():
-            condition |= Q(pk__in=self.model._base_manager.filter(matches).values("pk"))
-        return condition
-
-    def q(self, words):
-        """The rows where every one of `words` occurs."""
-        return reduce(operator.and_, (self.word_q(word) for word in words), Q())
+def keyword_q(model, fields, words):
+    """Rows of `model` where each of `words` occurs in one of its `fields`, in any language."""
+    columns = [column for field in fields for column in language_columns(model, field)]
+    return reduce(
+        operator.and_,
+        (
+            reduce(operator.or_, (Q(**{f"{column}__icontains": word}) for column in columns))
+            for word in words
+        ),
+        Q(),
+    )
 
 
 class KeywordInput(forms.SearchInput):
@@ -137,7 +101,7 @@ class KeywordFilter(django_filters.CharFilter):
         words = terms(value or "")
         if not words:
             return queryset
-        return queryset.filter(KeywordMatcher(queryset.model, self.fields).q(words))
+        return queryset.filter(keyword_q(queryset.model, self.fields, words))
 
 
 class PublicFilterSet(django_filters.FilterSet):

@@ -32,15 +32,18 @@ class ContentModel(models.Model):
 
 
 class ContentVersion(models.Model):
-    """One row that moves whenever any content changes (see wic/core/cache.py).
+    """The content's clock: one row whose number moves by one with every change to content.
 
-    Pages are cached under the current token, so a new token makes every cached page
-    unreachable at once, in every process. It lives in the database, next to the content,
-    so the change and the new token commit together and a cache flush can never bring
-    back an old page.
+    Each change also stamps the cache tags it touches (CacheTag) with the new number, in the
+    same transaction as the change (wic/core/cache.py). It lives in the database, next to the
+    content, so the change and its number commit together, and clearing or losing the cache can
+    never bring back an old page.
     """
 
-    token = models.CharField(_("token"), max_length=32)
+    number = models.BigIntegerField(_("number"), default=0)
+    # Random, renewed when every page must go (a restored backup, a migration, a bulk load):
+    # numbers may then repeat, but never with the same epoch.
+    epoch = models.CharField(_("epoch"), max_length=32, default="")
     changed_at = models.DateTimeField(_("changed at"))
 
     class Meta:
@@ -48,4 +51,42 @@ class ContentVersion(models.Model):
         verbose_name_plural = _("content versions")
 
     def __str__(self):
-        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+        return f"{self.epoch}/{self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class CacheTag(models.Model):
+    """The version of one thing a cached page can show: a table (`events_session`) or one of
+    its rows (`events_session:42`). A cached page is current while every tag it was rendered
+    from still has the version it had then (wic/core/cache.py)."""
+
+    tag = models.CharField(_("tag"), max_length=120, primary_key=True)
+    version = models.BigIntegerField(_("version"), db_index=True)
+
+    class Meta:
+        verbose_name = _("cache tag")
+        verbose_name_plural = _("cache tags")
+
+    def __str__(self):
+        return f"{self.tag} @ {self.version}"
+
+
+class SearchEntry(models.Model):
+    """The text of one row as the site search reads it (wic/core/search.py): an item's own
+    searched fields, or those of one related row (a speaker, a section), in every language,
+    lower-cased, with that row's publication state, so that a draft's text never makes an
+    item match. Kept up to date by signals, in the transaction of each change."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", models.CASCADE, verbose_name=_("content type")
+    )
+    object_id = models.BigIntegerField(_("object id"))
+    is_published = models.BooleanField(_("published"), default=True)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id}"

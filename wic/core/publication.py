@@ -22,8 +22,10 @@ from django.db.models import Prefetch, Q
 
 
 def is_content_model(model):
-    """Models editors publish: those with a publication state (wic.core.models.ContentModel)."""
-    return any(field.name == "is_published" for field in model._meta.concrete_fields)
+    """Models editors maintain and publish: subclasses of wic.core.models.ContentModel."""
+    from .models import ContentModel  # models.py imports this module
+
+    return issubclass(model, ContentModel)
 
 
 def content_apps():

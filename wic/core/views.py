@@ -3,10 +3,11 @@ content apps' public views share."""
 
 from django import forms
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from . import search
+from . import cache, search
 from .keywords import KeywordField
 from .publication import Audience
 
@@ -24,12 +25,35 @@ class AudienceMixin:
         return self.audience.rows(queryset)
 
 
-class DraftBannerMixin:
-    """Detail pages: staff looking at a draft get a banner linking to the admin
-    (includes/draft_banner.html, which needs the object's `opts`)."""
+class DetailPageMixin:
+    """One item's page (a DetailView).
+
+    The page cache keeps it current with the item's own row rather than its whole table
+    (wic.core.cache.read_by_key): saving another item of the same kind leaves it cached.
+    Staff looking at a draft get a banner linking to the admin (includes/draft_banner.html,
+    which needs the object's `opts`).
+    """
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        return cache.read_by_key(
+            self.request, queryset.model, lambda: super(DetailPageMixin, self).get_object(queryset)
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(opts=self.object._meta, **kwargs)
+
+
+class FilteredListMixin:
+    """A list filtered by the query string (a FilterView). The answer to invalid filter
+    values is shown with its message, but is the visitor's own: marked private, so that no
+    cache stores it (junk values must not fill the page cache)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            patch_cache_control(response, private=True)
+        return response
 
 
 class ForgivingPaginationMixin:
@@ -55,6 +79,8 @@ class SearchView(TemplateView):
     """Published content of every type, matched in both languages, grouped by type."""
 
     template_name = "wic/search.html"
+    # What the page cache keys it by: free text, so rendered each time (wic/core/cache.py).
+    query_params = free_text_params = ("q",)
 
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET)

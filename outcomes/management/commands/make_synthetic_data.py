@@ -51,7 +51,8 @@ from events.models import (
     Venue,
 )
 from outcomes.models import Achievement, Document, DocumentSection, Field, PressEvaluation
-from wic.core.cache import bump_content_version
+from wic.core import search
+from wic.core.cache import invalidate_all
 from wic.core.management.base import OperatorCommand
 
 SOURCE = "synthetic benchmark data"
@@ -164,7 +165,9 @@ class Command(OperatorCommand):
                 self.delete_synthetic()
             before = table_counts()
             Copier(factor).run()
-            bump_content_version()  # bulk inserts send no signals; cached pages must go
+            # Bulk inserts send no signals: the search index and the cached pages follow here.
+            search.rebuild()
+            invalidate_all()
             after = table_counts()
 
         for label, count in after.items():

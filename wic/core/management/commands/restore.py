@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from wic.core.cache import bump_content_version
+from wic.core.cache import invalidate_all
 from wic.core.management.base import OperatorCommand
 
 from .backup import (
@@ -167,7 +167,7 @@ class Command(OperatorCommand):
             restore_sqlite(file, database)
         else:
             restore_postgresql(file, database)
-        bump_content_version(using=database)
+        invalidate_all(using=database)
         self.stdout.write(f"Database {described} restored from {file}")
         if media is not None:
             count = restore_media(media, settings.MEDIA_ROOT)
