@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,8 +57,13 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
+        # The nonce is sent only with responses that use it: the admin's change forms, whose
+        # visual text editor needs an inline import map (wic/core/admin.py).
+        "script-src": [SELF, NONCE],
+        # And the one inline <style> of the admin's text editor: the base ProseMirror rules that
+        # Tiptap injects (django-prose-editor's editor.js gives no way to turn that off),
+        # allowed by their hash alone. A browser test fails if an upgrade changes them.
+        "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
         "img-src": [SELF, "data:", *env_list("DJANGO_CSP_IMG_ORIGINS")],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
@@ -78,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_filters",
+    "django_prose_editor",  # the admin's visual editor for formatted fields
     "csp",
     "axes",  # login throttling; its tables come from its own migrations
     "wic.core",  # the shared app (label "wic"): content base, admin base, page cache…

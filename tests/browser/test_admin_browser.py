@@ -3,13 +3,11 @@
 import re
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from events.models import Session
+from tests.browser.admin import PASSWORD, logged_in
 from tests.factories import make_editor, make_session
-
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
@@ -24,19 +22,6 @@ def editor(transactional_db):
     return make_editor(username="editor", password=PASSWORD)
 
 
-def log_in(page, live_server, language):
-    """Log in through the login form, with the admin in `language` (the language cookie)."""
-    host = live_server.url.split("//", 1)[1].split(":")[0]
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}]
-    )
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page).to_have_url(live_server.url + "/admin/")
-
-
 def test_editor_changes_the_english_title_of_a_forum_in_its_tab(page, live_server, editor, forum):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
@@ -49,7 +34,7 @@ def test_editor_changes_the_english_title_of_a_forum_in_its_tab(page, live_serve
             else None
         ),
     )
-    log_in(page, live_server, "en")
+    logged_in(page, live_server, language="en")
 
     page.goto(f"{live_server.url}/admin/events/forum/{forum.pk}/change/")
     title_tabs = page.locator(".ui-tabs").filter(has=page.locator("#id_title_en"))
@@ -72,7 +57,7 @@ def test_editor_changes_the_english_title_of_a_forum_in_its_tab(page, live_serve
 
 
 def test_admin_in_chinese_shows_the_chinese_interface(page, live_server, editor, forum):
-    log_in(page, live_server, "zh-hans")
+    logged_in(page, live_server, language="zh-hans")
 
     page.goto(f"{live_server.url}/admin/events/forum/{forum.pk}/change/")
 
@@ -85,7 +70,7 @@ def test_admin_in_chinese_shows_the_chinese_interface(page, live_server, editor,
 
 
 def test_language_switch_turns_the_admin_to_english(page, live_server, editor, forum):
-    log_in(page, live_server, "zh-hans")
+    logged_in(page, live_server, language="zh-hans")
     page.goto(f"{live_server.url}/admin/events/forum/")
 
     page.locator(".wic-language-switch button[value=en]").click()

@@ -3,55 +3,11 @@ admin (language tabs, autocomplete, "add another" popup, prepopulated slug, inli
 work under it, and the browser reports no violation and no error anywhere."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from events.models import Session, Venue
+from tests.browser.admin import PASSWORD, Watch, log_in
 from tests.factories import make_agenda, make_document, make_editor
-
-PASSWORD = "a-long-test-password"
-
-# Runs in every page and popup before the page's own scripts (Playwright injects it through the
-# DevTools protocol, so the policy does not apply to it). Every violation the browser reports to
-# the page is written to the console, where the watch below collects it, across navigations.
-REPORT_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI}`
-                + ` at ${event.sourceFile}:${event.lineNumber}`);
-});
-"""
-
-
-class Watch:
-    """Console messages, uncaught errors and CSP violations of every page of a context."""
-
-    def __init__(self, context):
-        self.console = []
-        self.errors = []
-        context.add_init_script(REPORT_VIOLATIONS)
-        context.on("console", self.on_console)
-        context.on("weberror", lambda error: self.errors.append(str(error.error)))
-
-    def on_console(self, message):
-        # The admin names no icon, so the browser asks for /favicon.ico: a 404, not our concern.
-        if message.location.get("url", "").endswith("/favicon.ico"):
-            return
-        self.console.append((message.type, message.text))
-
-    @property
-    def violations(self):
-        return [
-            text
-            for kind, text in self.console
-            if "Content Security Policy" in text or text.startswith("CSP violation")
-        ]
-
-    @property
-    def problems(self):
-        """Everything that should not happen: violations, console errors/warnings, exceptions."""
-        return [
-            f"{kind}: {text}" for kind, text in self.console if kind in ("error", "warning")
-        ] + [f"exception: {error}" for error in self.errors]
 
 
 @pytest.fixture
@@ -145,18 +101,6 @@ def test_the_404_page_shows_without_any_violation(page, live_server, watch, agen
     assert response.status == 404
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert watch.violations == []
-
-
-def log_in(page, live_server, password=PASSWORD):
-    """Through the login form, with the admin in English (its language cookie)."""
-    host = live_server.url.split("//", 1)[1].split(":")[0]
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "domain": host, "path": "/"}]
-    )
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
 
 
 def test_the_admin_works_under_the_policy(page, live_server, watch, editor, agenda):

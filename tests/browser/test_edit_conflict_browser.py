@@ -1,13 +1,11 @@
 """No lost edits, in two real browser sessions: two editors open the same forum at once."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from events.models import Session
+from tests.browser.admin import PASSWORD, logged_in, show_tab
 from tests.factories import make_editor, make_session
-
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
@@ -29,24 +27,11 @@ def editors(transactional_db):
 
 def editor_page(new_context, live_server, username):
     """A browser of its own (cookies, session) with `username` logged in, admin in English."""
-    context = new_context()
-    host = live_server.url.split("//", 1)[1].split(":")[0]
-    context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "domain": host, "path": "/"}]
-    )
-    page = context.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page).to_have_url(live_server.url + "/admin/")
-    return page
+    return logged_in(new_context().new_page(), live_server, username=username)
 
 
 def english_tab(page, field):
-    """Show the English tab of a translated field's tab group."""
-    tabs = page.locator(".ui-tabs").filter(has=page.locator(f"#id_{field}_en"))
-    tabs.locator(".ui-tabs-nav a", has_text="en").click()
+    show_tab(page, field, "en")
     expect(page.locator(f"#id_{field}_en")).to_be_visible()
 
 

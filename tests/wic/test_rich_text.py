@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 from pytest_django.asserts import assertContains, assertNotContains
 
 from events.models import Milestone
@@ -23,7 +24,7 @@ from tests.factories import (
     make_section,
     make_session,
 )
-from tests.html import form_data
+from tests.html import elements, form_data
 from tests.wic.admin_pages import EN
 from wic.core import rich_text
 
@@ -176,23 +177,60 @@ def test_admin_sanitizes_the_formatted_field_of_an_inline(editor_client):
     assert DocumentSection.objects.get(pk=section.pk).body_en == "<em>Open</em> and secure"
 
 
-def test_admin_tells_editors_which_formatting_they_may_use(editor_client):
+def test_formatted_fields_are_written_in_the_visual_editor(editor_client):
     milestone = make_milestone()
 
     response = editor_client.get(
         reverse("admin:events_milestone_change", args=[milestone.pk]), **EN
     )
 
-    help_texts = re.findall(
-        r'id="id_body_en_helptext">\s*<div>(.*?)</div>', response.content.decode()
-    )
+    page = response.content.decode()
+    help_texts = re.findall(r'id="id_body_en_helptext">\s*<div>(.*?)</div>', page)
     assert help_texts == [
-        "Leave an empty line between paragraphs. Formatting allowed: &lt;p&gt;, &lt;br&gt;, "
-        "&lt;strong&gt;, &lt;em&gt;, &lt;ul&gt;/&lt;ol&gt; with &lt;li&gt;, &lt;blockquote&gt; "
-        "and links &lt;a href=&quot;https://…&quot;&gt;. Anything else is removed when you save."
+        "Use the toolbar for bold, italics, links, lists and quotations. Text pasted from a "
+        "word processor keeps its paragraphs, links, bold, italics and lists; other formatting "
+        "is dropped."
     ]
-    # Plain fields get no such text.
-    assert 'id="id_title_en_helptext"' not in response.content.decode()
+    assert [
+        e.attributes["name"]
+        for e in elements(response, "textarea")
+        if "data-django-prose-editor-configurable" in e.attributes
+    ] == ["body_zh_hans", "body_en"]
+    # Plain fields get neither.
+    assert 'id="id_title_en_helptext"' not in page
+    # The editor's scripts carry the response's nonce, which the policy names.
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    assert f'<script type="importmap" nonce="{nonce}">' in page
+
+
+def test_the_editor_can_write_no_markup_the_sanitizer_would_remove():
+    allowed = allowlist_from_extensions(expand_extensions(rich_text.EDITOR_EXTENSIONS))
+
+    assert allowed["tags"] <= rich_text.ALLOWED_TAGS
+    for tag, attributes in allowed["attributes"].items():
+        # rel is set by the sanitizer itself; data-type only mirrors type for the editor.
+        assert attributes - {"rel", "data-type"} <= rich_text.ALLOWED_ATTRIBUTES[tag], tag
+    assert allowed["url_schemes"] <= rich_text.ALLOWED_URL_SCHEMES
+
+
+@pytest.mark.parametrize(
+    ("stored", "posted", "changed"),
+    [
+        ("One.\n\nTwo & three.", "<p>One.</p><p>Two &amp; three.</p>", False),
+        ("One.\n\nTwo.", "<p>One.</p><p>Two, changed.</p>", True),
+        (
+            "<p>Already <strong>formatted</strong></p>",
+            "<p>Already <strong>formatted</strong></p>",
+            False,
+        ),
+        ("", "", False),
+    ],
+)
+def test_text_the_editor_gives_back_unchanged_is_kept_as_stored(stored, posted, changed):
+    field = rich_text.RichTextFormField(required=False)
+
+    assert field.has_changed(stored, posted) is changed
+    assert str(field.prepare_value(stored)).startswith("<p>") or not stored
 
 
 # --- Escaped or sanitized when shown -----------------------------------------------------

@@ -27,11 +27,12 @@ from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from wic.core import locking, translation_status, uploads
 from wic.core.i18n import language_columns
-from wic.core.rich_text import RichTextFormField
+from wic.core.rich_text import KeepUnchangedRichTextMixin, RichTextFormField, RichTextWidget
 
 logger = logging.getLogger(__name__)
 
@@ -217,8 +218,12 @@ def conflict_message(conflict):
     ) % {"item": item, "when": when}
 
 
-class ContentForm(ConstraintErrorsOnFieldsForm, EditLockForm):
+class ContentForm(KeepUnchangedRichTextMixin, ConstraintErrorsOnFieldsForm, EditLockForm):
     """The form of every content admin."""
+
+
+class ContentInlineForm(KeepUnchangedRichTextMixin, EditLockForm):
+    """The form of each row of a content inline."""
 
 
 LOCK_FIELDS = ("loaded_version", "loaded_values")
@@ -289,10 +294,18 @@ class RichTextAdminMixin:
 
     rich_text_fields = ()
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor's scripts are ES modules resolved by an inline import map: under the
+        # Content-Security-Policy it runs only with the response's nonce on it.
+        if "media" in context:
+            context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         original = getattr(db_field, "translated_field", db_field)  # body_en → body
         if original.name in self.rich_text_fields:
             kwargs.setdefault("form_class", RichTextFormField)
+            kwargs["widget"] = RichTextWidget  # not the admin's plain textarea
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -543,7 +556,7 @@ class ContentStackedInline(RichTextAdminMixin, PublicPageMixin, TranslationStack
     its own admin, or here by someone else) refuses the save.
     """
 
-    form = EditLockForm
+    form = ContentInlineForm
     extra = 0
 
     def get_fieldsets(self, request, obj=None):

@@ -4,6 +4,8 @@ Most text on the site is plain: titles, names, summaries, quotes. Templates prin
 Django escapes it. A few long fields (an item's body, a description, a background) may
 carry formatting; each model admin lists them in `rich_text_fields`. For those:
 
+- the admin shows a visual editor (django-prose-editor, `RichTextWidget`) offering exactly
+  the formatting allowed here, so editors never type tags; pasted text keeps only that;
 - on save, the admin form runs `sanitize()` (wic/core/admin.py), so what is stored is clean;
 - on display, templates use `{{ obj.body|rich_text }}` (`render()`), which sanitizes again,
   since rows also arrive by fixtures, the shell or an older version of these rules;
@@ -18,12 +20,15 @@ import re
 
 import nh3
 from django import forms
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget
 
 ALLOWED_TAGS = frozenset(["p", "br", "a", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote"])
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# A numbered list may start elsewhere than 1, and count in letters or Roman numerals (the
+# editor's list properties).
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start", "type"}}
 # Links to other sites and to e-mail addresses; relative links (`/en/2018/agenda/`) pass.
 # Any other scheme (javascript:, data:, vbscript:…) loses its href.
 ALLOWED_URL_SCHEMES = frozenset(["http", "https", "mailto"])
@@ -31,10 +36,23 @@ ALLOWED_URL_SCHEMES = frozenset(["http", "https", "mailto"])
 LINK_REL = "noopener noreferrer nofollow"
 
 HELP_TEXT = _(
-    "Leave an empty line between paragraphs. Formatting allowed: <p>, <br>, <strong>, <em>, "
-    '<ul>/<ol> with <li>, <blockquote> and links <a href="https://…">. '
-    "Anything else is removed when you save."
+    "Use the toolbar for bold, italics, links, lists and quotations. Text pasted from a word "
+    "processor keeps its paragraphs, links, bold, italics and lists; other formatting is "
+    "dropped."
 )
+
+# The visual editor's formatting: what the sanitizer keeps, nothing more (django-prose-editor's
+# names; tests/wic/test_rich_text.py checks the editor can produce no other tag).
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": sorted(ALLOWED_URL_SCHEMES)},
+}
 
 _cleaner = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
@@ -52,6 +70,7 @@ _BLOCK = re.compile(r"<(?:p|ul|ol|blockquote)[\s>]")
 _PARAGRAPH_END = re.compile(r"</(?:p|blockquote)>")
 _LINE_END = re.compile(r"<br\s*/?>|</li>")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
+_BETWEEN_TAGS = re.compile(r">\s+<")
 
 
 def sanitize(text):
@@ -85,12 +104,53 @@ def plain(text):
     return _BLANK_LINES.sub("\n\n", words).strip()
 
 
+class RichTextWidget(AdminProseEditorWidget):
+    """The visual editor, in the admin, with the allowed formatting only."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, config={"extensions": EDITOR_EXTENSIONS}, preset="configurable")
+
+
 class RichTextFormField(forms.CharField):
-    """A formatted field in a form: stored sanitized, with a help text on what is allowed."""
+    """A formatted field in a form: edited visually, stored sanitized.
+
+    Text written before the editor existed (plain text, paragraphs at empty lines) opens as
+    the paragraphs it shows; if the editor sends back what renders the same, the field has not
+    changed and the stored text is kept as it was.
+    """
+
+    widget = RichTextWidget
 
     def __init__(self, *args, help_text="", **kwargs):
-        # The admin prints help texts as HTML: the tags named in ours must be escaped.
-        super().__init__(*args, help_text=help_text or escape(HELP_TEXT), **kwargs)
+        super().__init__(*args, help_text=help_text or HELP_TEXT, **kwargs)
+
+    def prepare_value(self, value):
+        if value and isinstance(value, str) and not _BLOCK.search(value):
+            return str(render(value))  # plain text: its paragraphs, as the editor reads them
+        return value
 
     def to_python(self, value):
         return sanitize(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        return _as_shown(initial) != _as_shown(self.to_python(data))
+
+
+def _as_shown(text):
+    """What a page shows of `text`, with the layout whitespace between blocks left out."""
+    return _BETWEEN_TAGS.sub("><", str(render(text or ""))).strip()
+
+
+class KeepUnchangedRichTextMixin:
+    """A ModelForm's formatted fields that the editor did not change keep their stored text
+    (the editor sends plain text back as HTML paragraphs that render the same): the history
+    then shows no change, and the other language's translation is not marked out of date."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in self.fields:
+            field = self.fields[name]
+            if isinstance(field, RichTextFormField) and name not in self.changed_data:
+                if name in cleaned_data:
+                    cleaned_data[name] = self.get_initial_for_field(field, name)
+        return cleaned_data
