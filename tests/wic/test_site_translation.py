@@ -1,19 +1,23 @@
 """Texts this site translated itself (wic/core/site_translation.py): what an editor may mark,
-and how the admin offers it."""
+how the admin offers it, and the marker `{% site_translation %}` puts beside a marked text."""
 
 import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from events.models import Organization, Person
+from events.models import Organization, Person, Session
 from tests.factories import (
     make_editor,
     make_organization,
     make_person,
+    make_session,
+    saved_unchecked,
 )
-from tests.html import elements, form_data, texts
+from tests.html import elements, form_data, text, texts
 from tests.wic.admin_pages import EN, ZH
 from wic.core import locking
 from wic.core.site_translation import choices, is_marked, plain_label, translated_from
@@ -24,6 +28,18 @@ CONTENT_ADMINS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in {"events", "outcomes"}),
     key=lambda model: model._meta.label,
 )
+
+
+def render(template, language, **context):
+    request = RequestFactory().get("/")
+    with translation.override(language):
+        return Template("{% load wic_tags %}" + template).render(
+            Context({"request": request, **context})
+        )
+
+
+def markers(html):
+    return elements(html, "span", class_="site-translation")
 
 
 # What an editor may mark.
@@ -80,7 +96,85 @@ def test_a_new_row_marks_nothing():
     assert make_person().site_translated == []
 
 
-# Which text a page shows is marked.
+# The marker.
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "explanation"),
+    [
+        ("en", "site translation", "(not an official name or wording)"),
+        ("zh-hans", "本站译", "（非官方名称或措辞）"),
+    ],
+)
+def test_marker_follows_a_marked_text_in_the_readers_language(language, label, explanation):
+    person = make_person(
+        name_zh_hans="维维亚娜·雷丁",
+        name_en="Viviane Reding",
+        site_translated=["name_zh_hans", "name_en"],
+    )
+
+    html = render('{{ p.name }}{% site_translation p "name" %}', language, p=person)
+
+    (marker,) = markers(html)
+    assert text(marker) == f"{label} {explanation}"
+    assert texts(marker, "span", class_="visually-hidden") == [explanation]
+    assert "lang" not in marker.attributes  # the page's language, like the text
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_no_marker_after_a_text_marked_in_the_other_language_only(language):
+    other = "en" if language == "zh-hans" else "zh_hans"
+    person = make_person(site_translated=[f"name_{other}"])
+
+    html = render('{{ p.name }}{% site_translation p "name" %}', language, p=person)
+
+    assert markers(html) == []
+
+
+def test_no_marker_when_the_fallback_shows_the_official_text():
+    """English marked as the site's, but empty: the English page shows the Chinese original."""
+    person = saved_unchecked(
+        make_person(name_zh_hans="黄坤明", site_translated=["title_en"]),
+        title_zh_hans="中宣部部长",
+        title_en="",
+    )
+
+    html = render('{{ p.title }}{% site_translation p "title" %}', "en", p=person)
+
+    assert html == "中宣部部长"
+
+
+def test_a_marked_text_shown_through_the_fallback_is_marked_in_the_pages_language():
+    """The Chinese is the site's, and the English page shows it for want of English."""
+    organization = saved_unchecked(
+        make_organization(name_zh_hans="东西方研究所", site_translated=["name_zh_hans"]),
+        name_en="",
+    )
+
+    html = render(
+        '<span{% lang_attr o "name" %}>{{ o.name }}{% site_translation o "name" %}</span>',
+        "en",
+        o=organization,
+    )
+
+    (marker,) = markers(html)
+    assert marker.attributes["lang"] == "en"
+    assert text(marker).startswith("site translation")
+
+
+def test_the_page_explains_the_marker_only_after_showing_one():
+    marked = make_person(site_translated=["name_en"])
+    plain = make_person()
+    template = '{% site_translation p "name" %}|{% site_translation_note %}'
+
+    shown = render(template, "en", p=marked)
+    not_shown = render(template, "en", p=plain)
+
+    assert texts(shown, "p", class_="site-translation-note") == [
+        "site translation A name or text that this site translated itself from the other "
+        "language: it is not an official name or wording."
+    ]
+    assert not_shown == "|"
 
 
 def test_translated_from_names_the_unmarked_language():
@@ -159,6 +253,31 @@ def test_the_marks_are_checkboxes_labelled_by_field_and_language(editor):
         "职务（简体中文）",
         "职务（英文）",
     ]
+
+
+def test_editor_ticks_a_box_saves_and_visitors_see_the_marker(editor):
+    forum = make_session(
+        kind=Session.Kind.FORUM,
+        title_zh_hans="网络公益与扶贫",
+        title_en="Online Philanthropy and Poverty Alleviation",
+    )
+    url = admin_url(Session, "change", forum.pk)
+    form = editor.get(url, **EN)
+
+    response = editor.post(url, form_data(form, site_translated=["title_en"]), **EN)
+
+    assert response.status_code == 302
+    forum.refresh_from_db()
+    assert forum.site_translated == ["title_en"]
+    visitor = Client()
+    with translation.override("en"):
+        english = visitor.get(forum.get_absolute_url())
+    with translation.override("zh-hans"):
+        chinese = visitor.get(forum.get_absolute_url())
+    assert [text(marker) for marker in markers(elements(english, "h1")[0])] == [
+        "site translation (not an official name or wording)"
+    ]
+    assert markers(elements(chinese, "h1")[0]) == []
 
 
 def test_a_forged_mark_is_refused_by_the_form(editor):
