@@ -217,6 +217,34 @@ def test_achievement_detail_queries_do_not_grow_with_fields(client, ant):
 
 
 @pytest.mark.parametrize(
+    ("language", "heading", "description"),
+    [
+        (
+            "zh-hans",
+            "世界互联网领先科技成果",
+            "第五届世界互联网大会发布的世界互联网领先科技成果。",
+        ),
+        (
+            "en",
+            "World Leading Internet Scientific and Technological Achievements",
+            "The World Leading Internet Scientific and Technological Achievements presented at "
+            "the Fifth World Internet Conference.",
+        ),
+    ],
+)
+def test_achievement_list_is_headed_with_the_official_name(client, language, heading, description):
+    make_edition(
+        year=2019, name_zh_hans="第五届世界互联网大会", name_en="Fifth World Internet Conference"
+    )
+
+    response = client.get(url_in(language, "outcomes:achievement-list", 2019))
+
+    assert texts(response, "h1") == [heading]
+    (meta,) = elements(response, "meta", name="description")
+    assert attribute(meta, "content") == description
+
+
+@pytest.mark.parametrize(
     ("language", "marked", "organizations"),
     [
         ("zh-hans", [], ["全部机构", "蚂蚁金服"]),
