@@ -11,21 +11,31 @@ from django.utils.translation import gettext_lazy as _
 
 from wic.core.i18n import day_label
 from wic.core.keywords import KeywordFilter, PublicFilterSet
+from wic.core.site_translation import MarkedLabelsMixin, plain_label
 
 from .models import Milestone, Session, Track, Venue
 
 
 class VenueChoiceField(django_filters.fields.ModelChoiceField):
-    """A hall is labelled with its building, so that two "Hall A"s can be told apart."""
+    """A hall is labelled with its building, so that two "Hall A"s can be told apart; a name
+    this site translated itself says so."""
 
     def label_from_instance(self, venue):
         if venue.parent is not None:
-            return f"{venue.parent.name} · {venue.name}"
-        return venue.name
+            return f"{plain_label(venue.parent, 'name')} · {plain_label(venue, 'name')}"
+        return plain_label(venue, "name")
 
 
 class VenueFilter(django_filters.ModelChoiceFilter):
     field_class = VenueChoiceField
+
+
+class TrackChoiceField(MarkedLabelsMixin, django_filters.fields.ModelChoiceField):
+    """A track's name, marked where this site translated it itself."""
+
+
+class TrackFilter(django_filters.ModelChoiceFilter):
+    field_class = TrackChoiceField
 
 
 class SessionFilter(PublicFilterSet):
@@ -40,7 +50,7 @@ class SessionFilter(PublicFilterSet):
         choices=[(value, capfirst(label)) for value, label in Session.Kind.choices],
         empty_label=_("All kinds"),
     )
-    track = django_filters.ModelChoiceFilter(
+    track = TrackFilter(
         label=_("Track"),
         queryset=Track.objects.none(),
         to_field_name="slug",

@@ -275,7 +275,7 @@ class Session(ContentModel):
         MORNING = "morning", _("morning")
         AFTERNOON = "afternoon", _("afternoon")
         EVENING = "evening", _("evening")
-        ALL_DAY = "all_day", _("during the day")
+        ALL_DAY = "all_day", _("all day")
         UNKNOWN = "unknown", _("time not given")
 
     edition = models.ForeignKey(
@@ -411,7 +411,7 @@ class SessionSpeaker(models.Model):
     class Role(models.TextChoices):
         KEYNOTE = "keynote", _("keynote speaker")
         SPEAKER = "speaker", _("speaker")
-        PANELIST = "panelist", _("panelist")
+        PANELIST = "panelist", _("panellist")
         MODERATOR = "moderator", _("moderator")
         CHAIR = "chair", _("chair")
 

@@ -1,7 +1,8 @@
 """What of the conference and its programme the site search finds (see wic/core/search.py).
 
-Each queryset reads only what a hit shows and links to: with the edition's long texts
-joined onto every row, the hits would cost more to read than to find.
+Each queryset reads only what a hit shows and links to, and the marks of the texts this
+site translated itself (the marker beside a hit): with the edition's long texts joined onto
+every row, the hits would cost more to read than to find.
 """
 
 from wic.core import search
@@ -11,7 +12,7 @@ from .models import Edition, Highlight, Milestone, Session
 search.register(
     Edition,
     fields=["name", "short_name", "tagline", "theme", "summary", "background", "city"],
-    queryset=lambda: Edition.objects.published().only("year", "name", "theme"),
+    queryset=lambda: Edition.objects.published().only("year", "name", "theme", "site_translated"),
     title_field="name",
     summary_field="theme",
 )
@@ -28,7 +29,7 @@ search.register(
     queryset=lambda: (
         Session.objects.published("edition")
         .select_related("edition")
-        .only("slug", "title", "summary", "edition__year")
+        .only("slug", "title", "summary", "site_translated", "edition__year")
     ),
     summary_field="summary",
 )
@@ -38,7 +39,7 @@ search.register(
     queryset=lambda: (
         Milestone.objects.published("edition")
         .select_related("edition")
-        .only("title", "body", "edition__year")
+        .only("title", "body", "site_translated", "edition__year")
     ),
     summary_field="body",
 )
@@ -48,7 +49,7 @@ search.register(
     queryset=lambda: (
         Highlight.objects.published("edition")
         .select_related("edition")
-        .only("title", "body", "edition__year")
+        .only("title", "body", "site_translated", "edition__year")
     ),
     summary_field="body",
 )

@@ -8,19 +8,28 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Organization
 from wic.core.keywords import KeywordFilter, PublicFilterSet
 from wic.core.publication import published_q
+from wic.core.site_translation import MarkedLabelsMixin
 
 from .models import Achievement, Field, PressEvaluation
 
 
+class NameChoiceField(MarkedLabelsMixin, django_filters.fields.ModelChoiceField):
+    """A field's or an organization's name, marked where this site translated it itself."""
+
+
+class NameFilter(django_filters.ModelChoiceFilter):
+    field_class = NameChoiceField
+
+
 class AchievementFilter(PublicFilterSet):
-    field = django_filters.ModelChoiceFilter(
+    field = NameFilter(
         label=_("Technology field"),
         field_name="fields",
         to_field_name="slug",
         queryset=Field.objects.none(),
         empty_label=_("All fields"),
     )
-    organization = django_filters.ModelChoiceFilter(
+    organization = NameFilter(
         label=_("Organization"),
         to_field_name="slug",
         queryset=Organization.objects.none(),

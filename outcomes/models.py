@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Edition, Organization, Person
 from wic.core.i18n import shown_language
 from wic.core.models import ContentModel
+from wic.core.site_translation import is_marked, translated_from
 from wic.core.uploads import UploadTo, validate_image, validate_pdf
 
 
@@ -203,7 +204,11 @@ class PressEvaluation(ContentModel):
 
     @property
     def shown_translated_from(self):
-        """The quote's original language when the page shows it in another one, else ""."""
+        """The language the quote shown was translated from, else "": the one the site
+        translated it from when the shown quote is marked as the site's translation (the
+        page says so beside it), else its original language when it is shown in another."""
+        if is_marked(self, "quote"):
+            return translated_from(self, "quote") or ""
         shown = shown_language(self, "quote")
         if self.original_language and self.original_language != shown:
             return self.original_language

@@ -13,7 +13,7 @@ search.register(
     queryset=lambda: (
         Document.objects.published("edition")
         .select_related("edition")
-        .only("slug", "title", "summary", "edition__year")
+        .only("slug", "title", "summary", "site_translated", "edition__year")
     ),
     summary_field="summary",
 )
@@ -30,7 +30,7 @@ search.register(
     queryset=lambda: (
         Achievement.objects.published("edition")
         .select_related("edition")
-        .only("slug", "title", "summary", "edition__year")
+        .only("slug", "title", "summary", "site_translated", "edition__year")
     ),
     summary_field="summary",
 )
@@ -40,7 +40,7 @@ search.register(
     queryset=lambda: (
         PressEvaluation.objects.published("edition")
         .select_related("edition")
-        .only("quote", "edition__year")
+        .only("quote", "site_translated", "edition__year")
     ),
     title_field="quote",
 )

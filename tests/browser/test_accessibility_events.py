@@ -44,10 +44,13 @@ def content(transactional_db):
         trademark_note_zh_hans="标志受法律保护。",
         trademark_note_en="The logos are protected by law.",
         last_revised_at=datetime.datetime(2024, 10, 25, 3, 41, tzinfo=datetime.UTC),
+        site_translated=["tagline_en", "background_en"],  # markers in the hero and the prose
     )
     edition = agenda.edition
     host = make_organization(
-        name_zh_hans="国家互联网信息办公室", name_en="Cyberspace Administration of China"
+        name_zh_hans="国家互联网信息办公室",
+        name_en="Cyberspace Administration of China",
+        site_translated=["name_en"],
     )
     EditionRole.objects.create(edition=edition, organization=host, role=EditionRole.Role.HOST)
     make_key_figure(
@@ -72,9 +75,18 @@ def content(transactional_db):
         make_highlight(edition=edition, number=number)
     make_document(edition=edition, slug="wuzhen-outlook-2018", subtitle_en="Outcome document")
     make_press_evaluation(edition=edition, outlet=host)
-    # A title only in Chinese: shown on the English pages with lang="zh-Hans".
+    # A title only in Chinese: shown on the English pages with lang="zh-Hans", and marked
+    # there as the site's (the marker in English inside the Chinese text's element).
     agenda.expo.title_en = ""
+    agenda.expo.site_translated = ["title_zh_hans"]
     agenda.expo.save()
+    # Texts the site translated, marked in both languages: a title, a track, a venue.
+    agenda.silk_road.site_translated = ["title_zh_hans", "title_en"]
+    agenda.silk_road.save()
+    agenda.tracks.economy.site_translated = ["name_zh_hans", "name_en"]
+    agenda.tracks.economy.save()
+    agenda.venues.theatre.site_translated = ["name_en"]
+    agenda.venues.theatre.save()
     return agenda
 
 

@@ -54,6 +54,7 @@ def content(transactional_db):
         body_en="Body",
         issuer=committee,
         released_on=datetime.date(2018, 11, 9),
+        site_translated=["summary_en", "body_en"],
     )
     for number in (1, 2):
         make_section(
@@ -76,6 +77,7 @@ def content(transactional_db):
         slug="ant-blockchain",
         title_zh_hans="区块链跨境汇款",
         title_en="Blockchain cross-border remittance in Wuzhen",
+        site_translated=["title_zh_hans", "title_en"],
         organization=make_organization(
             slug="ant", name_zh_hans="蚂蚁金服", name_en="Ant Financial"
         ),
@@ -89,9 +91,15 @@ def content(transactional_db):
         quote_en="The Wuzhen Summit built a platform for dialogue.",
         original_language=PressEvaluation.Language.CHINESE,
         outlet=make_organization(name_zh_hans="新华社", name_en="Xinhua"),
-        author=make_person(name_zh_hans="记者甲", name_en="A reporter", title_en="reporter"),
+        author=make_person(
+            name_zh_hans="记者甲",
+            name_en="A reporter",
+            title_en="reporter",
+            site_translated=["name_zh_hans", "title_en"],
+        ),
         published_on=datetime.date(2018, 11, 9),
         source_url="https://example.org/xinhua",
+        site_translated=["quote_en"],  # "Translated from Chinese" and the marker
     )
     session = make_session(edition=edition, title_zh_hans="乌镇论坛", title_en="Wuzhen forum")
     SessionSpeaker.objects.create(session=session, person=make_person())

@@ -183,6 +183,26 @@ def test_home_qualifies_figures(client, edition):
     assert texts(response, "span", class_="figure-value")[:2] == ["more than 430", "about 1,500"]
 
 
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("zh-hans", "以上数据来自大会公布，最后两项由本站统计。"),
+        ("en", "Figures as reported by the conference; the last two are counted by this site."),
+    ],
+)
+def test_home_says_which_figures_the_site_counted(client, edition, language, note):
+    response = client.get(url(language, "events:home"))
+
+    (section,) = [
+        s
+        for s in elements(response, "section")
+        if attribute(s, "aria-labelledby") == "figures-heading"
+    ]
+    figures = elements(section, "li", class_="key-figure")
+    assert [attribute(f, "class") for f in figures[-2:]] == ["key-figure computed"] * 2
+    assert texts(section, "p", class_="meta") == [note]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_home_links_into_every_section(client, edition, language):
     response = client.get(url(language, "events:home"))

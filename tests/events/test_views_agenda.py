@@ -86,7 +86,7 @@ def test_agenda_groups_each_day_by_part_of_day(client, agenda):
 
     days = elements(response, "section", class_="agenda-day")
     assert [texts(day, "h3") for day in days] == [
-        ["During the day", "Morning", "Afternoon"],
+        ["All day", "Morning", "Afternoon"],
         ["Morning", "Afternoon"],
         ["Afternoon"],
     ]

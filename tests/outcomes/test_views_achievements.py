@@ -214,3 +214,56 @@ def test_achievement_detail_queries_do_not_grow_with_fields(client, ant):
 
     assert len(elements(with_one, "a", class_="badge")) == 1 + 1
     assert len(elements(with_ten, "a", class_="badge")) == 10 + 1
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "description"),
+    [
+        (
+            "zh-hans",
+            "世界互联网领先科技成果",
+            "第五届世界互联网大会发布的世界互联网领先科技成果。",
+        ),
+        (
+            "en",
+            "World Leading Internet Scientific and Technological Achievements",
+            "The World Leading Internet Scientific and Technological Achievements presented at "
+            "the Fifth World Internet Conference.",
+        ),
+    ],
+)
+def test_achievement_list_is_headed_with_the_official_name(client, language, heading, description):
+    make_edition(
+        year=2019, name_zh_hans="第五届世界互联网大会", name_en="Fifth World Internet Conference"
+    )
+
+    response = client.get(url_in(language, "outcomes:achievement-list", 2019))
+
+    assert texts(response, "h1") == [heading]
+    (meta,) = elements(response, "meta", name="description")
+    assert attribute(meta, "content") == description
+
+
+@pytest.mark.parametrize(
+    ("language", "marked", "organizations"),
+    [
+        ("zh-hans", [], ["全部机构", "蚂蚁金服"]),
+        ("en", ["site translation"], ["All organizations", "Ant Financial"]),
+    ],
+)
+def test_an_achievement_title_the_site_translated_is_marked_on_the_list_and_its_page(
+    client, ant, language, marked, organizations
+):
+    ant.site_translated = ["title_en"]
+    ant.save()
+
+    listing = client.get(url_in(language, "outcomes:achievement-list", 2018))
+    page = client.get(url_in(language, "outcomes:achievement-detail", 2018, ant.slug))
+
+    (card_title,) = elements(listing, "h2")
+    (page_title,) = elements(page, "h1")
+    for title in (card_title, page_title):
+        labels = [m.children[0] for m in elements(title, "span", class_="site-translation")]
+        assert labels == marked
+    options = texts(elements(listing, "select", name="organization")[0], "option")
+    assert options == organizations

@@ -13,7 +13,7 @@ from tests.factories import (
     make_press_evaluation,
     saved_unchecked,
 )
-from tests.html import attribute, elements, texts
+from tests.html import attribute, elements, text, texts
 from tests.queries import assert_queries_flat
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +135,87 @@ def test_a_quote_shown_through_the_fallback_is_not_called_a_translation(client, 
     quote = elements(response, "blockquote")[0]
     assert attribute(quote, "lang") == "zh-Hans"
     assert texts(response, "span", class_="translated-note") == []
+
+
+@pytest.fixture
+def inkster_quote(edition):
+    """Known only in Chinese; its English is the site's, its original language unknown."""
+    return make_press_evaluation(
+        edition=edition,
+        quote_zh_hans="多项前沿科技为中国的数字经济注入更强劲的发展动力。",
+        quote_en="Many cutting-edge technologies gave China's digital economy fresh momentum.",
+        original_language="",
+        site_translated=["quote_en"],
+        kind=PressEvaluation.Kind.EXPERT,
+        author=make_person(
+            name_zh_hans="奈杰尔·殷克斯特",
+            name_en="Nigel Inkster",
+            title_zh_hans="高级顾问",
+            title_en="Senior Adviser",
+            site_translated=["title_en"],
+        ),
+    )
+
+
+def quote_notes(item):
+    """What the line under a quote says about its language: the note, then the marker."""
+    meta = elements(item, "p", class_="outcome-meta")[0]
+    return texts(meta, "span", class_="translated-note") + [
+        marker.children[0] for marker in elements(meta, "span", class_="site-translation")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "notes"),
+    [("en", ["Translated from Chinese", "site translation"]), ("zh-hans", [])],
+)
+def test_a_quote_the_site_translated_says_from_which_language_and_by_whom(
+    client, inkster_quote, language, notes
+):
+    response = client.get(url_in(language))
+
+    (item,) = elements(response, "li", class_="press-item")
+    assert quote_notes(item) == notes
+    # The marker is beside the quote, not in it.
+    assert elements(elements(item, "blockquote")[0], "span", class_="site-translation") == []
+
+
+def test_a_translation_by_the_site_of_a_chinese_original_is_noted_once(client, xinhua_quote):
+    saved_unchecked(xinhua_quote, site_translated=["quote_en"])
+
+    response = client.get(url_in("en"))
+
+    item = elements(response, "li", class_="press-item")[0]
+    assert quote_notes(item) == ["Translated from Chinese", "site translation"]
+
+
+def test_a_position_the_site_translated_is_marked_in_the_caption(client, inkster_quote):
+    response = client.get(url_in("en"))
+
+    (caption,) = elements(response, "figcaption")
+    assert text(caption) == (
+        "Nigel Inkster, Senior Adviser site translation (not an official name or wording)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "notes"),
+    [("en", ["Translated from Chinese", "site translation"]), ("zh-hans", [])],
+)
+def test_home_quote_says_when_the_site_translated_it(client, inkster_quote, language, notes):
+    inkster_quote.edition.is_current = True
+    inkster_quote.edition.save()
+
+    with translation.override(language):
+        response = client.get(reverse("events:home"))
+
+    (aside,) = elements(response, "aside", class_="home-aside")
+    found = elements(aside, "p", class_="quote-note")
+    assert [
+        texts(note, "span", class_="translated-note")
+        + [marker.children[0] for marker in elements(note, "span", class_="site-translation")]
+        for note in found
+    ] == ([notes] if notes else [])
 
 
 @pytest.mark.parametrize(

@@ -446,7 +446,8 @@ class ContentAdmin(
     actions = ["publish", "unpublish"]
     list_per_page = 50
     # The layout every change form shares; the other fields come first, in model order.
-    publication_fields = ["is_published", "sort_order", "translation_status"]
+    # "Translated by this site": which texts public pages mark (wic/core/site_translation.py).
+    publication_fields = ["is_published", "sort_order", "translation_status", "site_translated"]
     editorial_fields = ["source", "created_at", "updated_at"]
     only_on_change = {"translation_status", "created_at", "updated_at"}
 
@@ -558,6 +559,13 @@ class ContentStackedInline(RichTextAdminMixin, PublicPageMixin, TranslationStack
 
     form = ContentInlineForm
     extra = 0
+
+    def get_fields(self, request, obj=None):
+        """The subclass's `fields`, and the site's-translation marks after them."""
+        fields = list(super().get_fields(request, obj))
+        if "site_translated" not in fields:
+            fields.append("site_translated")
+        return fields
 
     def get_fieldsets(self, request, obj=None):
         return with_lock_fields(super().get_fieldsets(request, obj))

@@ -226,6 +226,8 @@ def display(model_field, value):
         return gettext("(empty)")
     if isinstance(value, str) and model_field.is_relation and not value.isdigit():
         return value  # raw input that did not validate
+    if hasattr(model_field, "display_value") and isinstance(value, list):
+        return model_field.display_value(value)  # e.g. the site's-translation marks
     if model_field.many_to_many:
         related = model_field.related_model._base_manager.in_bulk(value)
         return ", ".join(str(related.get(pk, pk)) for pk in value)

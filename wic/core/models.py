@@ -4,12 +4,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .publication import PublishableQuerySet
+from .site_translation import SiteTranslatedField
 
 
 class ContentModel(models.Model):
     """Base of every model an editor maintains.
 
     `source` records where a fact comes from; it is shown in the admin only.
+    `site_translated` lists the columns whose text this site translated itself
+    (wic/core/site_translation.py): public pages mark that text as such.
     """
 
     is_published = models.BooleanField(_("published"), default=False, db_index=True)
@@ -18,6 +21,14 @@ class ContentModel(models.Model):
         _("source"),
         blank=True,
         help_text=_("Where this fact comes from. Shown to editors only."),
+    )
+    site_translated = SiteTranslatedField(
+        _("translated by this site"),
+        help_text=_(
+            "Tick each text that this site translated, transliterated or rendered itself from "
+            "the other language: it is not an official name or wording. Public pages mark it "
+            "as the site's translation wherever they show it."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

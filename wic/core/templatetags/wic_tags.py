@@ -2,7 +2,8 @@
 
 {% load wic_tags %}
 <html lang="{{ LANGUAGE_CODE|bcp47 }}">
-<h1{% lang_attr edition "name" %}>{{ edition.name }}</h1>
+<h1{% lang_attr edition "name" %}>{{ edition.name }}{% site_translation edition "name" %}</h1>
+{% site_translation_note %}             after the content: what the markers mean, if any
 {% language_links as links %}          the same page in every language (switcher)
 {% page_alternates as alternates %}    canonical URL and hreflang alternates
 {{ data|json_ld }}                     <script type="application/ld+json">
@@ -21,12 +22,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from modeltranslation.utils import get_language as active_content_language
 
 from wic.core import i18n
 from wic.core import panels as panel_registry
 from wic.core import rich_text as rich_text_module
+from wic.core import site_translation as site_translation_module
 from wic.core.publication import Audience
 from wic.core.views import SearchForm
 
@@ -59,6 +61,55 @@ def lang_attr(obj, field_name):
     if shown is None or shown == active_content_language():
         return ""
     return format_html(' lang="{}"', i18n.bcp47(shown))
+
+
+def _site_translation_label():
+    # Translators: a small label after a name or text that this site translated itself
+    # (the Chinese of an English-only name, the English of a Chinese paragraph).
+    return pgettext("site translation marker", "site translation")
+
+
+@register.simple_tag(takes_context=True)
+def site_translation(context, obj, field_name):
+    """A marker after the text of `obj.<field_name>` when that text, in the language shown,
+    is one this site translated itself (wic/core/site_translation.py); else nothing.
+
+    Visible, short and in the reader's language, with the rest of the explanation for screen
+    readers; the page ends with the full sentence (site_translation_note). Not for titles,
+    attributes or JSON-LD: it is markup.
+    """
+    if obj is None or not site_translation_module.is_marked(obj, field_name):
+        return ""
+    request = context.get("request")
+    if request is not None:
+        setattr(request, site_translation_module.REQUEST_FLAG, True)
+    # Inside an element that carries the fallback language's lang, the marker keeps the page's.
+    lang = ""
+    if i18n.shown_language(obj, field_name) != active_content_language():
+        lang = format_html(' lang="{}"', i18n.bcp47(translation.get_language()))
+    return format_html(
+        ' <span class="site-translation"{}>{}<span class="visually-hidden"> {}</span></span>',
+        lang,
+        _site_translation_label(),
+        # Translators: read by screen readers after the "site translation" label.
+        gettext("(not an official name or wording)"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def site_translation_note(context):
+    """What the "site translation" markers mean, once, after a page that showed one."""
+    request = context.get("request")
+    if not getattr(request, site_translation_module.REQUEST_FLAG, False):
+        return ""
+    return format_html(
+        '<p class="site-translation-note"><span class="site-translation-key">{}</span> {}</p>',
+        _site_translation_label(),
+        gettext(
+            "A name or text that this site translated itself from the other language: it is "
+            "not an official name or wording."
+        ),
+    )
 
 
 @register.simple_tag(takes_context=True)
