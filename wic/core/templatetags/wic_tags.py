@@ -162,7 +162,8 @@ def page_alternates(context):
     A view may name its canonical page in the context as `canonical_view`
     (view name, args); otherwise it is the resolved URL itself. Filters are left
     out (a filtered list is a view of the list), the page number is kept. The
-    x-default is the default language's page, as in the sitemap.
+    x-default is the page without a language prefix, as in the sitemap
+    (`i18n.x_default_url`: it redirects to the visitor's language).
     """
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
@@ -187,7 +188,7 @@ def page_alternates(context):
         if translation.get_language() in urls
         else urls[settings.LANGUAGE_CODE],
         "alternates": [{"hreflang": i18n.bcp47(code), "url": url} for code, url in urls.items()],
-        "x_default": urls[settings.LANGUAGE_CODE],
+        "x_default": i18n.x_default_url(urls[settings.LANGUAGE_CODE]),
     }
 
 
