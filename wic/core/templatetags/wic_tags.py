@@ -5,6 +5,7 @@
 <h1{% lang_attr edition "name" %}>{{ edition.name }}</h1>
 {% language_links as links %}          the same page in every language (switcher)
 {% page_alternates as alternates %}    canonical URL and hreflang alternates
+{% share_image edition.logo alt as image %}  og:image: the logo, else the default (wic/core/share.py)
 {{ data|json_ld }}                     <script type="application/ld+json">
 {{ item.body|rich_text }}              formatted text, sanitized (wic/core/rich_text.py)
 {{ item.body|plain_text }}             the same text without its markup
@@ -24,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from modeltranslation.utils import get_language as active_content_language
 
-from wic.core import i18n
+from wic.core import i18n, share
 from wic.core import panels as panel_registry
 from wic.core import rich_text as rich_text_module
 from wic.core.publication import Audience
@@ -190,6 +191,15 @@ def page_alternates(context):
         "alternates": [{"hreflang": i18n.bcp47(code), "url": url} for code, url in urls.items()],
         "x_default": i18n.x_default_url(urls[settings.LANGUAGE_CODE]),
     }
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context, image=None, alt=""):
+    """The page's share image (wic.core.share.ShareImage): `image` if set, else the default."""
+    request = context.get("request")
+    if request is None:
+        return None
+    return share.share_image(request, image, alt)
 
 
 @register.filter
