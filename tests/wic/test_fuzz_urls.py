@@ -101,6 +101,7 @@ PUBLIC_VIEWS = {
     "outcomes:press-list",
     "sitemap",
     "robots",
+    "favicon",
 }
 
 

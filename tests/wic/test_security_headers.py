@@ -89,6 +89,7 @@ def test_the_policy_is_exactly_the_documented_one(client, edition):
         "/en/search/?q=forum",
         "/sitemap.xml",
         "/robots.txt",
+        "/favicon.ico",
         "/en/2018/agenda.ics",
         "/admin/login/",
         "/",  # the language redirect
