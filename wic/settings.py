@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Says in the log when requests carry an X-Forwarded-For that is not trusted (a proxy
+    # that DJANGO_TRUST_X_FORWARDED_FOR was not turned on for): before the page cache.
+    "wic.core.security.UntrustedProxyWarningMiddleware",
     # Outside the page cache: cached pages get the policy on every hit too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -226,8 +229,10 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 LOGIN_URL = "admin:login"
 
 # Login throttling (django-axes, docs/security.md): after 5 failed logins for one username from
-# one address, that pair is locked out for 15 minutes; any try while locked out starts the
-# 15 minutes again. An administrator unlocks earlier: `manage.py axes_reset_username <name>`.
+# one address, that pair is locked out for 15 minutes; after 20 from one address, whatever the
+# usernames (password spraying), that address is (wic.core.security.LoginThrottleHandler). Any
+# try while locked out starts the 15 minutes again. An administrator unlocks earlier:
+# `manage.py axes_reset_username <name>`, `manage.py axes_reset_ip <address>`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
@@ -235,6 +240,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "wic.core.security.LoginThrottleHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_CALLABLE = "wic.core.security.lockout_response"
