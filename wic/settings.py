@@ -227,6 +227,9 @@ WIC_UPLOAD_PDF_MAX_BYTES = 20 * 1024 * 1024
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+# Where a login without a safe `next` lands: the admin, the only thing editors log in for
+# (Django's default is /accounts/profile/, a page this site does not have).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Login throttling (django-axes, docs/security.md): after 5 failed logins for one username from
 # one address, that pair is locked out for 15 minutes; after 20 from one address, whatever the

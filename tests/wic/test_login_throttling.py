@@ -12,6 +12,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.views import LoginView
 from django.core.management import call_command
 from django.db.models import F
 from django.test import Client, RequestFactory
@@ -382,6 +383,35 @@ def test_behind_a_trusted_proxy_the_lock_is_per_visitor_address(client, editor, 
 
     assert visitor.status_code == 429
     assert logged_in(colleague)
+
+
+# --- Where a login lands ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("next_url", "landing"),
+    [
+        ("/admin/events/session/", "/admin/events/session/"),  # a safe next is followed
+        ("", "/admin/"),
+        ("https://evil.example/", "/admin/"),  # another site: not safe
+        ("//evil.example/admin/", "/admin/"),
+    ],
+)
+def test_a_login_without_a_safe_next_lands_on_the_admin_index(client, editor, next_url, landing):
+    response = client.post(
+        "/admin/login/", {"username": "editor", "password": PASSWORD, "next": next_url}, **EN
+    )
+
+    assert logged_in(response)
+    assert response["Location"] == landing
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_login_with_no_next_at_all_lands_on_the_admin_index(client, editor):
+    """Django's own login view (the admin's passes `next`): the fallback itself."""
+    request = RequestFactory().post("/login/", {"username": "editor", "password": PASSWORD})
+
+    assert LoginView(request=request).get_default_redirect_url() == "/admin/"
 
 
 # --- Tests keep logging in as before ---------------------------------------------------------
