@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # language LocaleMiddleware will pick and answers conditional GETs itself (wic/core/cache.py).
     "wic.core.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Cache-Control: private, no-store on whatever depends on a session (editors' pages).
+    "wic.core.middleware.SessionPrivacyMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # 304s from the ETag / Last-Modified of every other GET.
     "django.middleware.http.ConditionalGetMiddleware",

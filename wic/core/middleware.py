@@ -1,4 +1,8 @@
-"""When the database is unreachable or locked: a 503 page, not a traceback.
+"""Middleware of the site: the 503 page when the database is unavailable
+(`DatabaseUnavailableMiddleware`, below), and `Cache-Control: private, no-store` on responses
+that depend on a session (`SessionPrivacyMiddleware`, at the end).
+
+When the database is unreachable or locked: a 503 page, not a traceback.
 
 PostgreSQL down or refusing connections, a SQLite file locked longer than its timeout, a
 connection dropped mid-request: Django raises `OperationalError` or `InterfaceError`. The
@@ -17,11 +21,12 @@ middleware, so an outer middleware's `try` never sees one:
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
@@ -80,3 +85,39 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     if isinstance(error, DATABASE_ERRORS):
         return unavailable(request, error)
     return defaults.server_error(request, template_name)
+
+
+class SessionPrivacyMiddleware:
+    """`Cache-Control: private, no-store` on every response that depends on a session.
+
+    A logged-in editor's view of a public page holds drafts, draft banners and edit links;
+    the admin holds everything. `Vary: Cookie` alone (SessionMiddleware's) lets a shared cache
+    in front keep such a page for the next request with the same cookie, and some caches
+    ignore Vary. So a response is marked private and not to be stored whenever the view read
+    a session that exists (the request came with a session cookie, or the session has
+    data), or the response changes the session (a login, a logout). An anonymous visitor
+    without a session cookie gets public pages exactly as before, which the page cache
+    (wic/core/cache.py) and shared caches may keep.
+
+    Right after SessionMiddleware in MIDDLEWARE: its response side runs after the views and
+    every inner middleware (authentication, messages) have read or changed the session,
+    before SessionMiddleware saves it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and depends_on_session(request, session):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def depends_on_session(request, session):
+    if session.modified:
+        return True
+    if not session.accessed:
+        return False
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or not session.is_empty()
