@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # 304s from the ETag / Last-Modified of every other GET.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # GET and HEAD only, outside the admin and the language switch; before the CSRF check.
+    "wic.core.middleware.ReadOnlyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,6 +1,7 @@
 """Middleware of the site: the 503 page when the database is unavailable
-(`DatabaseUnavailableMiddleware`, below), and `Cache-Control: private, no-store` on responses
-that depend on a session (`SessionPrivacyMiddleware`, at the end).
+(`DatabaseUnavailableMiddleware`, below), `Cache-Control: private, no-store` on responses
+that depend on a session (`SessionPrivacyMiddleware`), and 405 for any method but GET and
+HEAD outside the admin and the language switch (`ReadOnlyMiddleware`).
 
 When the database is unreachable or locked: a 503 page, not a traceback.
 
@@ -23,7 +24,7 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -121,3 +122,38 @@ def depends_on_session(request, session):
     if not session.accessed:
         return False
     return settings.SESSION_COOKIE_NAME in request.COOKIES or not session.is_empty()
+
+
+# Views that take more than GET and HEAD: the admin (its namespace) and the language switch.
+WRITABLE_NAMESPACES = frozenset(["admin"])
+WRITABLE_URL_NAMES = frozenset(["set_language"])
+SAFE_METHODS = ("GET", "HEAD")
+
+
+class ReadOnlyMiddleware:
+    """The public site only reads: any other method (POST, PUT, TRACE, OPTIONS…) on a URL
+    outside the admin and /i18n/setlang/ answers 405 with `Allow: GET, HEAD`.
+
+    One rule for every view, whatever it is made of: Django's class-based views answer
+    OPTIONS themselves (200), and function views such as the feed, the sitemap and the media
+    files answer every method with their body. Runs once the URL is resolved (an unknown URL
+    stays a 404) and before the CSRF check (a POST gets 405, not 403).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS:
+            return None
+        match = request.resolver_match
+        if match is not None and (
+            WRITABLE_NAMESPACES.intersection(match.namespaces)
+            or match.url_name in WRITABLE_URL_NAMES
+        ):
+            return None
+        logger.info("Method not allowed (%s): %s", request.method, request.path)
+        return HttpResponseNotAllowed(SAFE_METHODS)
