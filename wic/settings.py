@@ -51,6 +51,46 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"  # other sites see the origin only
+# The language cookie (set by the language switch) like the others: HTTPS only in production,
+# never readable from JavaScript (nothing reads it; the server does).
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Permissions-Policy (wic.core.middleware.PermissionsPolicyMiddleware): the browser features
+# no page of the site or of the admin uses, denied to the page and to anything it embeds.
+# Only names current browsers know (an unknown one is a console warning in Chromium).
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "compute-pressure",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+]
 X_FRAME_OPTIONS = "DENY"
 # django-csp: no inline script or style anywhere (JSON-LD is data, not script). Uploads served
 # from another origin (object storage) need that origin here: DJANGO_CSP_IMG_ORIGINS.
@@ -87,6 +127,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy on every response: static files and cached pages too.
+    "wic.core.middleware.PermissionsPolicyMiddleware",
     # Says in the log when requests carry an X-Forwarded-For that is not trusted (a proxy
     # that DJANGO_TRUST_X_FORWARDED_FOR was not turned on for): before the page cache.
     "wic.core.security.UntrustedProxyWarningMiddleware",

@@ -1,7 +1,8 @@
 """Middleware of the site: the 503 page when the database is unavailable
 (`DatabaseUnavailableMiddleware`, below), `Cache-Control: private, no-store` on responses
-that depend on a session (`SessionPrivacyMiddleware`), and 405 for any method but GET and
-HEAD outside the admin and the language switch (`ReadOnlyMiddleware`).
+that depend on a session (`SessionPrivacyMiddleware`), 405 for any method but GET and
+HEAD outside the admin and the language switch (`ReadOnlyMiddleware`), and the
+Permissions-Policy header (`PermissionsPolicyMiddleware`).
 
 When the database is unreachable or locked: a 503 page, not a traceback.
 
@@ -157,3 +158,22 @@ class ReadOnlyMiddleware:
             return None
         logger.info("Method not allowed (%s): %s", request.method, request.path)
         return HttpResponseNotAllowed(SAFE_METHODS)
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy: camera=(), microphone=(), geolocation=(), …`: every feature in
+    settings.PERMISSIONS_POLICY_DENIED denied to the page and its frames.
+
+    Next to SecurityMiddleware at the top of MIDDLEWARE, outside WhiteNoise and the page
+    cache, so that static files and pages served from the cache get it too (a cached page is
+    stored without it and gets it on every hit, like the Content-Security-Policy).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENIED)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
