@@ -1,7 +1,8 @@
 # Everyday commands for the WIC site. A newcomer needs two of them:
 #   make run    set everything up, load the seed and serve http://127.0.0.1:8000/
 #   make test   set everything up, lint, and run the whole test suite (browser tests too)
-# Needs: Python 3.11, gcc, GNU gettext (msgfmt). `make test` installs Chromium from Debian.
+# Needs: Python 3.11, gcc, GNU gettext (msgfmt). `make test` installs Chromium and a Java
+# runtime from Debian.
 
 VENV    ?= .venv
 PYTHON3 ?= python3
@@ -16,7 +17,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test setup seed messages lint check-migrations check-static chromium clean distclean bench
+.PHONY: help run serve test setup seed messages lint check-migrations check-static chromium java clean distclean bench
 .PHONY: backup restore soak soak-pg wrk
 
 help:
@@ -62,6 +63,18 @@ chromium:
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; \
 	fi
 
+# The markup test (tests/wic/test_markup_validity.py) runs the Nu Html Checker, a Java program
+# that requirements-dev.txt brings as vnu.jar: it needs a Java runtime, from Debian.
+java:
+	@if command -v java >/dev/null 2>&1; then \
+		echo "java: $$(command -v java)"; \
+	else \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		set -x; \
+		$$sudo apt-get update && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless; \
+	fi
+
 # --- run ----------------------------------------------------------------------------------
 
 # DEBUG on: local development only (static files served from static/, demo editor allowed).
@@ -84,7 +97,7 @@ seed: $(STAMP)
 
 # --- test ---------------------------------------------------------------------------------
 
-test: setup chromium lint check-migrations check-static
+test: setup chromium java lint check-migrations check-static
 	$(BIN)/pytest
 	PYTEST=$(BIN)/pytest scripts/test-postgres-redis.sh
 

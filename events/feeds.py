@@ -1,4 +1,7 @@
-"""The preparation and progress timeline as an RSS feed, one per edition and language."""
+"""The preparation and progress timeline as an RSS feed, one per edition and language.
+
+Every item has a date: undated milestones stay on the news page and out of the feed
+(`MilestoneFeed.items`)."""
 
 import datetime
 
@@ -31,12 +34,18 @@ class MilestoneFeed(Feed):
         return gettext("Preparation and progress of %(edition)s.") % {"edition": edition.name}
 
     def items(self, edition):
-        # Newest first, as feed readers expect; undated items last.
+        """The dated milestones, newest first as feed readers expect.
+
+        A milestone without a date is left out of the feed (it stays on the news page): no
+        source says when it happened, and a feed item needs a date. The only truthful date
+        we have is when the row was written, years later, which a feed reader would show as
+        news of that day, at the top of the feed.
+        """
         return (
             Milestone.objects.published()
-            .filter(edition=edition)
+            .filter(edition=edition, date__isnull=False)
             .select_related("edition")
-            .order_by(F("date").desc(nulls_last=True), "-sort_order", "-pk")
+            .order_by(F("date").desc(), "-sort_order", "-pk")
         )
 
     def item_title(self, milestone):
@@ -50,8 +59,6 @@ class MilestoneFeed(Feed):
         return milestone.get_absolute_url()
 
     def item_pubdate(self, milestone):
-        if milestone.date is None:
-            return None
         # A day of the conference's calendar: midnight, Beijing time.
         return datetime.datetime.combine(
             milestone.date, datetime.time.min, tzinfo=timezone.get_default_timezone()

@@ -1,6 +1,7 @@
 """The agenda as an iCalendar file (RFC 5545), in the language of the request.
 
-Times are Beijing time: timed items carry `TZID=Asia/Shanghai` and the calendar holds the
+Each item has a UID per language (a subscription to each language keeps both) and a LOCATION:
+its venue, else the edition's place. Times are Beijing time: timed items carry `TZID=Asia/Shanghai` and the calendar holds the
 matching VTIMEZONE. Items whose time is only known as a part of the day, or not given at all,
 are all-day entries (`VALUE=DATE`) that say so in their description. icalendar writes the
 file: escaping, folding and the time zone are its.
@@ -22,8 +23,12 @@ TZID = "Asia/Shanghai"
 UID_DOMAIN = "wuzhen-wic"
 
 
-def session_uid(session):
-    return f"session-{session.pk}@{UID_DOMAIN}"
+def session_uid(session, language):
+    """The item's UID in the calendar of `language`: the same on every request, and
+    different per language. Calendar applications key events on the UID alone, so with one
+    UID for both, someone who subscribes to the Chinese and the English calendar would see
+    one language's event overwrite the other's."""
+    return f"session-{session.pk}-{language}@{UID_DOMAIN}"
 
 
 def venue_label(venue):
@@ -40,7 +45,7 @@ def session_event(session, request):
     (absent when the visitor may not see them)."""
     url = request.build_absolute_uri(session.get_absolute_url())
     event = Event()
-    event.add("uid", session_uid(session))
+    event.add("uid", session_uid(session, get_language()))
     stamp = session.updated_at or timezone.now()
     event.add("dtstamp", stamp)
     event.add("last-modified", stamp)
@@ -54,9 +59,11 @@ def session_event(session, request):
         event.add("transp", "TRANSPARENT")  # a whole day, not a busy one
     event.add("summary", session.title)
     event.add("description", _description(session, url))
-    location = venue_label(session.venue)
-    if location:
-        event.add("location", location)
+    # The venue when the item has one (and the visitor may see it); else the edition's place.
+    # The sources name no venue for several items (the seed's notes say which), and the
+    # rooms some of them are given in elsewhere are not confirmed: what is known for certain
+    # is that the edition's items took place in its town.
+    event.add("location", venue_label(session.venue) or session.edition.city)
     event.add("url", url)
     event.add("categories", [str(capfirst(session.get_kind_display()))])
     return event

@@ -86,7 +86,12 @@ class EditionHomeView(EditionMixin, TemplateView):
         counts = agenda.aggregate(
             sessions=Count("pk"), forums=Count("pk", filter=Q(kind=Session.Kind.FORUM))
         )
-        sub_events = agenda.select_related("edition").order_by(*AGENDA_ORDER)[: self.sub_events]
+        # Only items within the edition's dates are its sub-events (events/structured_data.py).
+        sub_events = (
+            agenda.filter(date__gte=edition.starts_on, date__lte=edition.ends_on)
+            .select_related("edition")
+            .order_by(*AGENDA_ORDER)[: self.sub_events]
+        )
         milestones = (
             self.visible(edition.milestones.all())
             .select_related("edition")

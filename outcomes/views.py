@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from events.structured_data import edition_reference
 from events.views import EditionMixin
 from wic.core.i18n import bcp47
 from wic.core.views import DetailPageMixin, FilteredListMixin, ForgivingPaginationMixin
@@ -78,15 +79,9 @@ class DocumentDetailView(EditionMixin, DetailPageMixin, DetailView):
                 "contentUrl": absolute(document.file.url),
                 "encodingFormat": "application/pdf",
             }
-        event = {
-            "@type": "Event",
-            "name": edition.name,
-            "url": absolute(edition.get_absolute_url()),
-            "startDate": edition.starts_on.isoformat(),
-            "endDate": edition.ends_on.isoformat(),
-            "location": {"@type": "Place", "name": edition.city},
-        }
-        data["isPartOf"] = data["about"] = event
+        # What the document is about: the edition. Not `isPartOf`, whose value must be a
+        # creative work (a collection, a series), never an event.
+        data["about"] = edition_reference(edition, self.request)
         return data
 
 

@@ -51,6 +51,46 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"  # other sites see the origin only
+# The language cookie (set by the language switch) like the others: HTTPS only in production,
+# never readable from JavaScript (nothing reads it; the server does).
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Permissions-Policy (wic.core.middleware.PermissionsPolicyMiddleware): the browser features
+# no page of the site or of the admin uses, denied to the page and to anything it embeds.
+# Only names current browsers know (an unknown one is a console warning in Chromium).
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "compute-pressure",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+]
 X_FRAME_OPTIONS = "DENY"
 # django-csp: no inline script or style anywhere (JSON-LD is data, not script). Uploads served
 # from another origin (object storage) need that origin here: DJANGO_CSP_IMG_ORIGINS.
@@ -93,6 +133,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy on every response: static files and cached pages too.
+    "wic.core.middleware.PermissionsPolicyMiddleware",
+    # Says in the log when requests carry an X-Forwarded-For that is not trusted (a proxy
+    # that DJANGO_TRUST_X_FORWARDED_FOR was not turned on for): before the page cache.
+    "wic.core.security.UntrustedProxyWarningMiddleware",
     # Outside the page cache: cached pages get the policy on every hit too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -102,10 +147,14 @@ MIDDLEWARE = [
     # language LocaleMiddleware will pick and answers conditional GETs itself (wic/core/cache.py).
     "wic.core.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Cache-Control: private, no-store on whatever depends on a session (editors' pages).
+    "wic.core.middleware.SessionPrivacyMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # 304s from the ETag / Last-Modified of every other GET.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # GET and HEAD only, outside the admin and the language switch; before the CSRF check.
+    "wic.core.middleware.ReadOnlyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -234,10 +283,15 @@ WIC_UPLOAD_PDF_MAX_BYTES = 20 * 1024 * 1024
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+# Where a login without a safe `next` lands: the admin, the only thing editors log in for
+# (Django's default is /accounts/profile/, a page this site does not have).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Login throttling (django-axes, docs/security.md): after 5 failed logins for one username from
-# one address, that pair is locked out for 15 minutes; any try while locked out starts the
-# 15 minutes again. An administrator unlocks earlier: `manage.py axes_reset_username <name>`.
+# one address, that pair is locked out for 15 minutes; after 20 from one address, whatever the
+# usernames (password spraying), that address is (wic.core.security.LoginThrottleHandler). Any
+# try while locked out starts the 15 minutes again. An administrator unlocks earlier:
+# `manage.py axes_reset_username <name>`, `manage.py axes_reset_ip <address>`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
@@ -245,6 +299,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "wic.core.security.LoginThrottleHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_CALLABLE = "wic.core.security.lockout_response"

@@ -9,7 +9,7 @@ from django.views.generic import RedirectView
 from events.sitemaps import sitemaps as events_sitemaps
 from outcomes.sitemaps import sitemaps as outcomes_sitemaps
 from wic.core.media import serve_media
-from wic.core.views import RobotsView, SearchView
+from wic.core.views import RobotsView, SearchView, favicon
 
 sitemaps = {**events_sitemaps, **outcomes_sitemaps}
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 if settings.SERVE_MEDIA:  # uploads; see wic/core/media.py for when a proxy serves them instead

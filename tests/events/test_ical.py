@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
@@ -108,16 +109,79 @@ def test_an_item_whose_time_is_not_given_is_an_all_day_date_that_says_so(
     ]
 
 
-def test_uids_are_stable_across_requests_and_languages(client, agenda):
+def test_uids_are_stable_across_requests_and_differ_between_languages(client, agenda):
     first = calendar(client.get(path("en")))
     second = calendar(client.get(path("en")))
     chinese = calendar(client.get(path("zh-hans")))
 
     uids = [str(e["UID"]) for e in events(first)]
+    chinese_uids = [str(e["UID"]) for e in events(chinese)]
     assert uids == [str(e["UID"]) for e in events(second)]
-    assert uids == [str(e["UID"]) for e in events(chinese)]
-    assert uids[1] == f"session-{agenda.opening.pk}@wuzhen-wic"
+    assert uids[1] == f"session-{agenda.opening.pk}-en@wuzhen-wic"
+    assert chinese_uids[1] == f"session-{agenda.opening.pk}-zh-hans@wuzhen-wic"
     assert len(set(uids)) == len(uids)
+    # Subscribed to both, a calendar application keeps each language's events apart.
+    assert set(uids).isdisjoint(chinese_uids)
+    assert len(chinese_uids) == len(uids)
+
+
+def test_an_item_without_a_venue_is_located_at_the_editions_place(client, agenda):
+    agenda.closing.venue = None
+    agenda.closing.save()
+
+    english = calendar(client.get(path("en"), {"slug": "closing-ceremony"}))
+    chinese = calendar(client.get(path("zh-hans"), {"slug": "closing-ceremony"}))
+
+    assert [str(e["LOCATION"]) for e in events(english)] == ["Wuzhen"]
+    assert [str(e["LOCATION"]) for e in events(chinese)] == ["乌镇"]
+
+
+def test_an_item_whose_venue_is_a_draft_is_located_at_the_editions_place(client, agenda):
+    agenda.venues.banquet.is_published = False
+    agenda.venues.banquet.save()
+
+    cal = calendar(client.get(path("en"), {"slug": "digital-silk-road"}))
+
+    assert [str(e["LOCATION"]) for e in events(cal)] == ["Wuzhen"]
+
+
+@pytest.mark.parametrize(
+    ("language", "place", "center"),
+    [
+        ("zh-hans", "浙江乌镇", "乌镇互联网国际会展中心"),
+        (
+            "en",
+            "Wuzhen, Zhejiang Province",
+            "Wuzhen International Internet Exhibition & Convention Center",
+        ),
+    ],
+)
+def test_every_event_of_the_seed_calendar_has_a_location_and_a_uid_of_its_language(
+    client, language, place, center
+):
+    with translation.override("zh-hans"):
+        call_command("loaddata", "events", "outcomes", verbosity=0)
+
+    cal = calendar(client.get(path(language)))
+
+    located = {str(e["URL"]).rstrip("/").rsplit("/", 1)[1]: str(e["LOCATION"]) for e in events(cal)}
+    assert len(located) == Session.objects.filter(is_published=True).count() == 11
+    # Sessions with a venue name it (with its building); the others, whose venue no source
+    # confirms, the edition's place.
+    assert located == {
+        "expo-press-conference": f"{'网剧场' if language == 'zh-hans' else 'Internet Theatre'}, {center}",
+        "hac-annual-meeting": place,
+        "opening-ceremony": place,
+        "plenary-session": center,
+        "wuzhen-talks": center,
+        "leading-achievements-release": place,
+        "blue-book-release": place,
+        "personal-information-protection": center,
+        "online-public-welfare-and-poverty-alleviation": place,
+        "digital-silk-road": place,
+        "closing-ceremony": place,
+    }
+    assert all(str(e["UID"]).endswith(f"-{language}@wuzhen-wic") for e in events(cal))
 
 
 @pytest.mark.parametrize(

@@ -242,10 +242,12 @@ def test_document_detail_describes_itself_as_a_schema_org_report(
     assert data["url"] == f"http://testserver/{language}/2018/outcomes/wuzhen-outlook-2018/"
     assert data["publisher"]["name"] == data["author"]["name"]
     assert data["publisher"]["url"] == "https://www.wicinternet.org/"
-    assert data["isPartOf"] == data["about"]
-    assert data["isPartOf"]["@type"] == "Event"
-    assert data["isPartOf"]["name"] == event_name
-    assert data["isPartOf"]["url"] == f"http://testserver/{language}/2018/"
+    # The edition is what the report is about; `isPartOf` takes creative works, not events.
+    assert "isPartOf" not in data
+    assert data["about"]["@type"] == "Event"
+    assert data["about"]["name"] == event_name
+    assert data["about"]["url"] == f"http://testserver/{language}/2018/"
+    assert data["about"]["image"] == f"http://testserver/static/img/share-{language}.png"
 
 
 def test_document_json_ld_cannot_break_out_of_its_script(client, outlook):

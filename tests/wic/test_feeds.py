@@ -2,9 +2,11 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from events.models import Milestone
 from tests.factories import make_edition, make_milestone
 from tests.html import attribute, elements
 from tests.queries import assert_queries_flat
@@ -57,13 +59,13 @@ def edition():
         (
             "zh-hans",
             "第五届世界互联网大会",
-            ["大会开幕", "新闻发布会", "无日期"],
+            ["大会开幕", "新闻发布会"],
             "<p>大会在乌镇开幕。</p>",
         ),
         (
             "en",
             "Fifth World Internet Conference",
-            ["Opening", "Press conference", "Undated"],
+            ["Opening", "Press conference"],
             "<p>The conference opened in Wuzhen.</p>",
         ),
     ],
@@ -90,7 +92,32 @@ def test_news_feed_items_link_to_their_place_on_the_news_page(client, edition):
     assert item.findtext("link") == f"http://testserver/en/2018/news/#milestone-{opening.pk}"
     assert item.findtext("guid") == item.findtext("link")
     assert item.findtext("pubDate") == "Wed, 07 Nov 2018 00:00:00 +0800"
-    assert channel.findall("item")[2].findtext("pubDate") is None
+
+
+def test_every_news_feed_item_has_a_date_and_undated_milestones_stay_out(client, edition):
+    """No source dates them: the feed leaves them out rather than give a made-up date (the
+    news page still lists them)."""
+    channel = read_feed(client, "en")
+    news = client.get(reverse("events:news", args=[2018]))
+
+    items = channel.findall("item")
+    assert [item.findtext("pubDate") for item in items] == [
+        "Wed, 07 Nov 2018 00:00:00 +0800",
+        "Fri, 28 Sep 2018 00:00:00 +0800",
+    ]
+    assert "Undated" not in [item.findtext("title") for item in items]
+    assert "Undated" in news.content.decode()
+
+
+def test_the_seed_feed_dates_every_item(client):
+    with translation.override("zh-hans"):
+        call_command("loaddata", "events", verbosity=0)
+
+    for language in ["zh-hans", "en"]:
+        items = read_feed(client, language).findall("item")
+        dated = Milestone.objects.filter(is_published=True, date__isnull=False).count()
+        assert len(items) == dated == 7
+        assert all(item.findtext("pubDate") for item in items)
 
 
 @pytest.mark.parametrize("year", [2017, 2019])

@@ -101,6 +101,7 @@ PUBLIC_VIEWS = {
     "outcomes:press-list",
     "sitemap",
     "robots",
+    "favicon",
 }
 
 
@@ -278,6 +279,61 @@ def test_hostile_path_parameters_never_get_a_server_error(seed, visitor):
     assert failures == []
     assert visited > 1500  # every pattern × language × parameter × value
     assert {200, 404} <= statuses
+
+
+# --- methods ------------------------------------------------------------------------------
+
+# Besides the admin, the only view that takes more than GET and HEAD (it switches the language).
+WRITABLE_VIEWS = {"set_language"}
+OTHER_METHODS = ["TRACE", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@pytest.fixture
+def media_file(settings, tmp_path):
+    """An upload for the /media/ pattern to serve (a real page, like every other one here)."""
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "photo.png").write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d4944415478da63f8ffff3f0005fe02fe0def46b80000000049454e44ae426082"
+        )
+    )
+    return "photo.png"
+
+
+def test_every_public_url_answers_get_and_head_only(seed, media_file):
+    """TRACE, OPTIONS and the writing methods get 405 on every pattern outside the admin and
+    the language switch: pages, feed, sitemap, calendar, robots.txt, favicon and media alike."""
+    client = Client(raise_request_exception=False)
+    valid = valid_values(client)
+    checked, wrong = set(), []
+
+    for name, template in patterns():
+        if name.startswith("admin:") or template.startswith("admin/") or name in WRITABLE_VIEWS:
+            continue
+        values = {**dict.fromkeys(parameters(template), "1"), **valid[name], "path": media_file}
+        for language in LANGUAGES if "<language>" in template else [None]:
+            url = fill(template, {**values, "language": language})
+            got = client.get(url).status_code
+            if got not in (200, 302):
+                wrong.append((url, "GET", got))
+            for method in OTHER_METHODS:
+                response = client.generic(method, url)
+                answer = (response.status_code, response.get("Allow"), response.content)
+                if answer != (405, "GET, HEAD", b""):
+                    wrong.append((url, method, answer[:2]))
+            checked.add(name)
+
+    assert wrong == []
+    assert PUBLIC_VIEWS | {"media/<path>"} <= checked
+
+
+def test_the_admin_and_the_language_switch_still_take_posts(client):
+    login = client.post("/admin/login/", {"username": "nobody", "password": "x"})
+    switch = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    assert login.status_code == 200  # the form again, with its error
+    assert (switch.status_code, switch["Location"]) == (302, "/")
 
 
 # Query string pieces: known filter names, so that the filters really run, and raw text.

@@ -1,7 +1,10 @@
 """The admin's door (django-axes, wic/core/security.py, docs/security.md): after 5 failed logins for
-one username from one address, that pair is locked out for 15 minutes, with a page in the
-admin's look that says how to get back in; an administrator can unlock at once."""
+one username from one address, that pair is locked out for 15 minutes; after 20 from one address
+whatever the usernames (password spraying), that address is; a page in the admin's look says how
+to get back in; an administrator can unlock at once. A proxy whose X-Forwarded-For is not
+trusted is said in the log and by `check --deploy`."""
 
+import logging
 from datetime import timedelta
 from io import StringIO
 
@@ -9,6 +12,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.views import LoginView
 from django.core.management import call_command
 from django.db.models import F
 from django.test import Client, RequestFactory
@@ -17,6 +21,7 @@ from pytest_django.asserts import assertContains, assertTemplateUsed
 from tests.factories import make_editor
 from tests.html import elements, text
 from tests.wic.admin_pages import EN
+from tests.wic.test_settings import PRODUCTION, manage
 from wic.core.security import client_ip_address
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +77,16 @@ def test_axes_is_configured_as_documented():
         "limit": settings.AXES_FAILURE_LIMIT,
         "cool off": settings.AXES_COOLOFF_TIME,
         "lock by": settings.AXES_LOCKOUT_PARAMETERS,
+        "handler": settings.AXES_HANDLER,
+        "limit per address": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
         "reset on success": settings.AXES_RESET_ON_SUCCESS,
     } == {
         "enabled": True,
         "limit": 5,
         "cool off": timedelta(minutes=15),
         "lock by": [["username", "ip_address"]],
+        "handler": "wic.core.security.LoginThrottleHandler",
+        "limit per address": 20,
         "reset on success": True,
     }
 
@@ -151,7 +160,9 @@ def test_the_login_page_tells_the_limits(client):
     root = response
     assert [text(p) for p in elements(root, "p", class_="wic-login-limit")] == [
         "After 5 failed attempts in a row, logging in with that username from your address "
-        "is blocked for 15 minutes."
+        "is blocked for 15 minutes.",
+        "After 20 failed attempts from one address, whatever the usernames, logging in from "
+        "that address is blocked for the same time.",
     ]
 
 
@@ -236,6 +247,90 @@ def test_a_superuser_sees_and_deletes_the_lockout_in_the_admin(client, editor, a
     assert logged_in(response)
 
 
+# --- Many usernames from one address (password spraying) ------------------------------------
+
+
+def spray(client, usernames, tries=4, address=HOME):
+    """`tries` wrong passwords for each username: under the per-username limit each time."""
+    return [
+        log_in(client, "wrong", username=name, address=address).status_code
+        for name in usernames
+        for _ in range(tries)
+    ]
+
+
+NAMES = [f"name{n}" for n in range(5)]
+
+
+def test_nineteen_failures_from_one_address_still_let_an_editor_in(client, editor):
+    statuses = spray(client, NAMES[:4]) + spray(client, NAMES[4:], tries=3)  # 19 failures
+
+    response = log_in(client, PASSWORD)
+
+    assert statuses == [200] * 19
+    assert logged_in(response)
+
+
+def test_twenty_failures_from_one_address_block_it_whatever_the_username(client, editor):
+    statuses = spray(client, NAMES)  # 4 per username: never the per-username limit
+    response = log_in(Client(), PASSWORD)  # the right password, a username not tried yet
+
+    assert statuses == [200] * 19 + [429]
+    assert response.status_code == 429
+    assert not logged_in(response)
+
+
+def test_the_address_block_holds_for_that_address_only(client, editor):
+    spray(client, NAMES)
+
+    office = log_in(Client(), PASSWORD, address=OFFICE)
+
+    assert logged_in(office)
+
+
+def test_the_address_lockout_page_says_so_and_how_to_unblock(client, editor):
+    spray(client, NAMES)
+
+    response = log_in(client, PASSWORD)
+
+    assert [text(p) for p in elements(response, "p", class_="errornote")] == [
+        "Logging in from your address has failed 20 times, with one username or several, so "
+        "logging in from your address is blocked for now, whatever the username."
+    ]
+    assert [text(li) for li in elements(response, "li")][1] == (
+        "or ask a site administrator to unblock your address now. They run: "
+        f"python manage.py axes_reset_ip {HOME}"
+    )
+
+
+def test_an_administrator_unblocks_an_address_with_axes_reset_ip(client, editor):
+    spray(client, NAMES)
+
+    call_command("axes_reset_ip", HOME, stdout=StringIO())
+    response = log_in(client, PASSWORD)
+
+    assert logged_in(response)
+
+
+def test_the_address_block_ends_after_fifteen_minutes(client, editor):
+    spray(client, NAMES)
+    backdate_attempts(minutes=15, seconds=1)
+
+    response = log_in(client, PASSWORD)
+
+    assert logged_in(response)
+
+
+def test_a_success_does_not_forget_the_other_usernames_failures(client, editor):
+    """A sprayer who knows one password cannot reset the address's count with it."""
+    spray(client, NAMES[:4])  # 16 failures
+    assert logged_in(log_in(Client(), PASSWORD))  # editor's own failures (none) forgotten
+
+    statuses = spray(Client(), ["other"])
+
+    assert statuses == [200, 200, 200, 429]
+
+
 # --- The address behind a proxy --------------------------------------------------------------
 
 
@@ -290,6 +385,35 @@ def test_behind_a_trusted_proxy_the_lock_is_per_visitor_address(client, editor, 
     assert logged_in(colleague)
 
 
+# --- Where a login lands ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("next_url", "landing"),
+    [
+        ("/admin/events/session/", "/admin/events/session/"),  # a safe next is followed
+        ("", "/admin/"),
+        ("https://evil.example/", "/admin/"),  # another site: not safe
+        ("//evil.example/admin/", "/admin/"),
+    ],
+)
+def test_a_login_without_a_safe_next_lands_on_the_admin_index(client, editor, next_url, landing):
+    response = client.post(
+        "/admin/login/", {"username": "editor", "password": PASSWORD, "next": next_url}, **EN
+    )
+
+    assert logged_in(response)
+    assert response["Location"] == landing
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_login_with_no_next_at_all_lands_on_the_admin_index(client, editor):
+    """Django's own login view (the admin's passes `next`): the fallback itself."""
+    request = RequestFactory().post("/login/", {"username": "editor", "password": PASSWORD})
+
+    assert LoginView(request=request).get_default_redirect_url() == "/admin/"
+
+
 # --- Tests keep logging in as before ---------------------------------------------------------
 
 
@@ -309,3 +433,54 @@ def test_force_login_works_with_axes_on(client, editor):
     client.force_login(editor)
 
     assert client.get("/admin/").status_code == 200
+
+
+# --- A proxy that is not trusted: said in the log and by check --deploy ---------------------
+
+
+WARNING_START = "Requests arrive with an X-Forwarded-For header"
+
+
+def proxy_warnings(caplog):
+    return [r for r in caplog.records if r.getMessage().startswith(WARNING_START)]
+
+
+def test_an_untrusted_x_forwarded_for_is_said_in_the_log_once(client, settings, caplog):
+    settings.TRUST_X_FORWARDED_FOR = False
+    caplog.set_level(logging.WARNING, logger="wic.core.security")
+
+    client.get("/admin/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    client.get("/admin/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    (record,) = proxy_warnings(caplog)
+    assert record.levelname == "WARNING"
+    assert "(203.0.113.9 from 127.0.0.1)" in record.getMessage()
+    assert "set DJANGO_TRUST_X_FORWARDED_FOR=1 (docs/security.md)" in record.getMessage()
+
+
+def test_a_request_without_x_forwarded_for_says_nothing(client, settings, caplog):
+    settings.TRUST_X_FORWARDED_FOR = False
+    caplog.set_level(logging.WARNING, logger="wic.core.security")
+
+    client.get("/admin/login/")
+
+    assert proxy_warnings(caplog) == []
+
+
+def test_a_trusted_x_forwarded_for_says_nothing(client, settings, caplog):
+    settings.TRUST_X_FORWARDED_FOR = True
+    caplog.set_level(logging.WARNING, logger="wic.core.security")
+
+    client.get("/admin/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+
+    assert proxy_warnings(caplog) == []
+
+
+def test_check_deploy_warns_behind_https_without_trusting_the_proxy():
+    environ = {**PRODUCTION, "DJANGO_TRUST_X_FORWARDED_FOR": "0"}
+
+    result = manage(environ, "check", "--deploy")
+
+    assert result.returncode == 0  # a warning: make serve shows it and goes on
+    assert "(wic.W001) DJANGO_HTTPS=1 says a reverse proxy is in front" in result.stderr
+    assert "DJANGO_TRUST_X_FORWARDED_FOR=1" in result.stderr

@@ -49,6 +49,18 @@ PLAIN_HEADERS = {
 }
 
 
+# Permissions-Policy: what no page uses, denied (wic/settings.py PERMISSIONS_POLICY_DENIED).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), compute-pressure=(), "
+    "display-capture=(), encrypted-media=(), fullscreen=(), gamepad=(), geolocation=(), "
+    "gyroscope=(), hid=(), identity-credentials-get=(), idle-detection=(), "
+    "interest-cohort=(), local-fonts=(), magnetometer=(), microphone=(), midi=(), "
+    "otp-credentials=(), payment=(), picture-in-picture=(), publickey-credentials-create=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), storage-access=(), usb=(), "
+    "window-management=(), xr-spatial-tracking=()"
+)
+
+
 def policy(response, nonce=None):
     """The Content-Security-Policy header as {directive: [sources]} (its order is not fixed).
     A response's nonce (the admin's change forms send one) is read into `nonce`, a list, and
@@ -66,6 +78,10 @@ def policy(response, nonce=None):
 
 def plain_headers(response):
     return {name: response.headers.get(name) for name in PLAIN_HEADERS}
+
+
+def permissions(response):
+    return response.headers.get("Permissions-Policy")
 
 
 @pytest.fixture
@@ -98,6 +114,7 @@ def test_the_policy_is_exactly_the_documented_one(client, edition):
         "/en/search/?q=forum",
         "/sitemap.xml",
         "/robots.txt",
+        "/favicon.ico",
         "/en/2018/agenda.ics",
         "/admin/login/",
         "/",  # the language redirect
@@ -110,6 +127,7 @@ def test_every_public_response_carries_the_policy_and_headers(client, edition, u
 
     assert response.status_code in (200, 302, 404)
     assert (policy(response), plain_headers(response)) == (POLICY, PLAIN_HEADERS)
+    assert permissions(response) == PERMISSIONS_POLICY
 
 
 @pytest.mark.parametrize(
@@ -132,6 +150,7 @@ def test_every_admin_response_carries_the_policy(editor_client, edition, url):
     nonces = []
     assert response.status_code == 200
     assert (policy(response, nonces), plain_headers(response)) == (POLICY, PLAIN_HEADERS)
+    assert permissions(response) == PERMISSIONS_POLICY
     # A change form's scripts (the text editor's import map among them) carry a nonce of
     # their own; other pages send none.
     assert len(nonces) == (1 if "/add/" in url or url.endswith("/change/") else 0)
@@ -187,7 +206,48 @@ def test_a_page_from_the_cache_carries_the_policy_and_headers(client, page_cache
 
     assert (first[CACHE_HEADER], second[CACHE_HEADER]) == ("miss", "hit")
     assert (policy(second), plain_headers(second)) == (POLICY, PLAIN_HEADERS)
+    assert permissions(second) == PERMISSIONS_POLICY
     assert second.content == first.content
+
+
+def test_the_permissions_policy_is_not_stored_with_a_cached_page(client, page_cache, edition):
+    """Like the CSP, it is added on the way out, so a changed policy reaches cached pages."""
+    client.get("/en/")
+
+    (page,) = [value for key, value in page_cache_module.local_pages.pages.items()]
+    assert "Permissions-Policy" not in dict(page.headers)
+    assert "Content-Security-Policy" not in dict(page.headers)
+
+
+def test_a_static_file_carries_the_headers(client, settings):
+    """Served by WhiteNoise, before the rest of the middleware: the headers still reach it.
+    (Its finders mode here, as in development: tests have no collected files.)"""
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    static_client = type(client)()
+
+    response = static_client.get("/static/css/site.css")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert permissions(response) == PERMISSIONS_POLICY
+    assert policy(response) == POLICY
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_permissions_policy_denies_what_the_issue_named():
+    denied = {part.split("=")[0] for part in PERMISSIONS_POLICY.split(", ")}
+
+    assert {
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "interest-cohort",
+        "browsing-topics",
+    } <= denied
+    assert all(part.endswith("=()") for part in PERMISSIONS_POLICY.split(", "))
 
 
 def test_a_head_request_from_the_cache_carries_the_policy(client, page_cache, edition):
@@ -213,6 +273,8 @@ def test_production_settings_turn_on_hsts_and_secure_httponly_cookies(monkeypatc
         "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_SECURE": True,
         "CSRF_COOKIE_HTTPONLY": True,
+        "LANGUAGE_COOKIE_SECURE": True,
+        "LANGUAGE_COOKIE_HTTPONLY": True,
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "strict-origin-when-cross-origin",
         "X_FRAME_OPTIONS": "DENY",
@@ -232,6 +294,8 @@ PRODUCTION_SECURITY = [
     "SESSION_COOKIE_HTTPONLY",
     "CSRF_COOKIE_SECURE",
     "CSRF_COOKIE_HTTPONLY",
+    "LANGUAGE_COOKIE_SECURE",
+    "LANGUAGE_COOKIE_HTTPONLY",
     "SECURE_CONTENT_TYPE_NOSNIFF",
     "SECURE_REFERRER_POLICY",
     "X_FRAME_OPTIONS",
@@ -280,6 +344,26 @@ def test_production_cookies_are_secure_and_httponly(client, production):
     session = logged_in.cookies[django_settings.SESSION_COOKIE_NAME]
     for cookie in (csrf, session):
         assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
+
+
+def test_production_language_cookie_is_secure_and_httponly(client, production):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, **HTTPS)
+
+    assert response.status_code == 302
+    cookie = response.cookies[django_settings.LANGUAGE_COOKIE_NAME]
+    assert (cookie.value, cookie["secure"], cookie["httponly"], cookie["samesite"]) == (
+        "en",
+        True,
+        True,
+        "Lax",
+    )
+
+
+def test_the_language_cookie_is_httponly_in_development_too(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    cookie = response.cookies[django_settings.LANGUAGE_COOKIE_NAME]
+    assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == ("", True, "Lax")
 
 
 def test_cookies_are_httponly_in_development_too(client):

@@ -17,6 +17,8 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "wic.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://wic.example.org",
     "DJANGO_HTTPS": "1",
+    # The proxy of docs/deploy.md sets X-Forwarded-For (docs/security.md).
+    "DJANGO_TRUST_X_FORWARDED_FOR": "1",
 }
 
 

@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.factories import make_achievement, make_document, make_edition, make_session
+from tests.html import attribute, elements
 from tests.queries import assert_queries_flat
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,47 @@ def test_the_x_default_url_sends_visitors_to_their_language(client, site, page):
 
     assert response.status_code == 302
     assert response["Location"] == f"/en{page}"
+
+
+def head_alternates(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return {
+        attribute(link, "hreflang"): attribute(link, "href")
+        for link in elements(response, "link", rel="alternate")
+        if attribute(link, "hreflang")
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/",
+        "/editions/",
+        "/2018/agenda/",
+        "/2018/agenda/opening/",
+        "/2018/outcomes/wuzhen-outlook-2018/",
+        "/2018/achievements/ant-blockchain/",
+        "/2018/press/",
+    ],
+)
+def test_the_page_head_and_the_sitemap_name_the_same_x_default(client, site, page):
+    sitemap = read_sitemap(client)
+
+    for language in ["zh-hans", "en"]:
+        url = f"{SERVER}/{language}{page}"
+        head = head_alternates(client, url)
+        assert head["x-default"] == sitemap[url]["x-default"] == f"{SERVER}{page}"
+        # The other alternates agree too (hreflang spelled BCP 47 in the head).
+        assert (head["zh-Hans"], head["en"]) == (sitemap[url]["zh-hans"], sitemap[url]["en"])
+
+
+def test_the_x_default_of_the_home_page_sends_visitors_to_their_language(client, site):
+    english = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
+    other = client.get("/", headers={"accept-language": "fr-FR,fr;q=0.9"})
+
+    assert (english.status_code, english["Location"]) == (302, "/en/")
+    assert (other.status_code, other["Location"]) == (302, "/zh-hans/")
 
 
 def test_sitemap_queries_do_not_grow_with_content(client, site):

@@ -7,12 +7,16 @@
   database they could not reach and that DATABASE_URL names it (wic.E002), instead of
   failing later with a traceback.
 - gunicorn (wic/gunicorn.conf.py) runs `startup_problems()` before starting any worker.
+- `manage.py check --deploy` warns when DJANGO_HTTPS=1 (a proxy in front) and
+  DJANGO_TRUST_X_FORWARDED_FOR is off (wic.W001): the login limits would then count every
+  visitor as the proxy (docs/security.md). At run time, wic.core.security warns in the log
+  when requests actually carry a header that is not trusted.
 """
 
 import os
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import DEFAULT_DB_ALIAS, connections
 
 REQUIRED_IN_PRODUCTION = {
@@ -80,6 +84,23 @@ def check_production_variables(app_configs, **kwargs):
             f"{name} is not set.", hint=f"Set it to {REQUIRED_IN_PRODUCTION[name]}.", id="wic.E001"
         )
         for name in missing_production_variables()
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_proxy_addresses(app_configs, **kwargs):
+    if not settings.HTTPS or settings.TRUST_X_FORWARDED_FOR:
+        return []
+    return [
+        Warning(
+            "DJANGO_HTTPS=1 says a reverse proxy is in front, but DJANGO_TRUST_X_FORWARDED_FOR "
+            "is off: every visitor then has the proxy's address, and the admin's login limits "
+            "count all of them together.",
+            hint="Make the proxy set X-Forwarded-For (Caddy does by default; nginx: "
+            "proxy_set_header X-Forwarded-For $remote_addr) and set "
+            "DJANGO_TRUST_X_FORWARDED_FOR=1. See docs/security.md.",
+            id="wic.W001",
+        )
     ]
 
 

@@ -10,9 +10,11 @@ one, so a third language needs settings, migrations and translations only.
   language" asks every column: this is the one place that lists them.
 - `bcp47("zh-hans")` → `"zh-Hans"`, `shown_language(obj, "title")`: which language a text is
   shown in once modeltranslation has fallen back.
+- `x_default_url(url)`: the page's address for a visitor of no particular language.
 - `day_label(date)`, `DATE_FORMATS`: dates as each language writes them.
 """
 
+from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.utils import translation
 from modeltranslation.manager import get_translatable_fields_for_model
@@ -28,6 +30,20 @@ def bcp47(language_code):
     if not language_code:
         return ""
     return translation.to_locale(language_code).replace("_", "-")
+
+
+def x_default_url(default_language_url):
+    """The hreflang x-default of a page, from its URL in the default language: the same URL
+    without the language prefix (`…/zh-hans/2018/agenda/` → `…/2018/agenda/`).
+
+    That address has no page of its own: LocaleMiddleware redirects it to the visitor's
+    language (language cookie, then Accept-Language, then Chinese), which is what x-default
+    is for: the page for a visitor whose language the alternates do not name. Naming
+    `/zh-hans/…` instead would send every such visitor to Chinese whatever their browser says.
+    It is also the rule of Django's i18n sitemap (`Sitemap.x_default`), so the sitemap and
+    the page's head name the same URL (tests/wic/test_sitemap.py checks they agree).
+    """
+    return default_language_url.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1)
 
 
 def is_translated(model, name):

@@ -1,4 +1,10 @@
-"""When the database is unreachable or locked: a 503 page, not a traceback.
+"""Middleware of the site: the 503 page when the database is unavailable
+(`DatabaseUnavailableMiddleware`, below), `Cache-Control: private, no-store` on responses
+that depend on a session (`SessionPrivacyMiddleware`), 405 for any method but GET and
+HEAD outside the admin and the language switch (`ReadOnlyMiddleware`), and the
+Permissions-Policy header (`PermissionsPolicyMiddleware`).
+
+When the database is unreachable or locked: a 503 page, not a traceback.
 
 PostgreSQL down or refusing connections, a SQLite file locked longer than its timeout, a
 connection dropped mid-request: Django raises `OperationalError` or `InterfaceError`. The
@@ -17,11 +23,12 @@ middleware, so an outer middleware's `try` never sees one:
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template import loader
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
@@ -80,3 +87,93 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     if isinstance(error, DATABASE_ERRORS):
         return unavailable(request, error)
     return defaults.server_error(request, template_name)
+
+
+class SessionPrivacyMiddleware:
+    """`Cache-Control: private, no-store` on every response that depends on a session.
+
+    A logged-in editor's view of a public page holds drafts, draft banners and edit links;
+    the admin holds everything. `Vary: Cookie` alone (SessionMiddleware's) lets a shared cache
+    in front keep such a page for the next request with the same cookie, and some caches
+    ignore Vary. So a response is marked private and not to be stored whenever the view read
+    a session that exists (the request came with a session cookie, or the session has
+    data), or the response changes the session (a login, a logout). An anonymous visitor
+    without a session cookie gets public pages exactly as before, which the page cache
+    (wic/core/cache.py) and shared caches may keep.
+
+    Right after SessionMiddleware in MIDDLEWARE: its response side runs after the views and
+    every inner middleware (authentication, messages) have read or changed the session,
+    before SessionMiddleware saves it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and depends_on_session(request, session):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def depends_on_session(request, session):
+    if session.modified:
+        return True
+    if not session.accessed:
+        return False
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or not session.is_empty()
+
+
+# Views that take more than GET and HEAD: the admin (its namespace) and the language switch.
+WRITABLE_NAMESPACES = frozenset(["admin"])
+WRITABLE_URL_NAMES = frozenset(["set_language"])
+SAFE_METHODS = ("GET", "HEAD")
+
+
+class ReadOnlyMiddleware:
+    """The public site only reads: any other method (POST, PUT, TRACE, OPTIONS…) on a URL
+    outside the admin and /i18n/setlang/ answers 405 with `Allow: GET, HEAD`.
+
+    One rule for every view, whatever it is made of: Django's class-based views answer
+    OPTIONS themselves (200), and function views such as the feed, the sitemap and the media
+    files answer every method with their body. Runs once the URL is resolved (an unknown URL
+    stays a 404) and before the CSRF check (a POST gets 405, not 403).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS:
+            return None
+        match = request.resolver_match
+        if match is not None and (
+            WRITABLE_NAMESPACES.intersection(match.namespaces)
+            or match.url_name in WRITABLE_URL_NAMES
+        ):
+            return None
+        logger.info("Method not allowed (%s): %s", request.method, request.path)
+        return HttpResponseNotAllowed(SAFE_METHODS)
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy: camera=(), microphone=(), geolocation=(), …`: every feature in
+    settings.PERMISSIONS_POLICY_DENIED denied to the page and its frames.
+
+    Next to SecurityMiddleware at the top of MIDDLEWARE, outside WhiteNoise and the page
+    cache, so that static files and pages served from the cache get it too (a cached page is
+    stored without it and gets it on every hit, like the Content-Security-Policy).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENIED)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -1,10 +1,16 @@
-"""Site-wide pages that belong to no app (search, robots.txt), and the mixins that the
-content apps' public views share."""
+"""Site-wide pages that belong to no app (search, robots.txt, favicon.ico), and the mixins
+that the content apps' public views share."""
+
+import functools
+from pathlib import Path
 
 from django import forms
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from . import cache, search
@@ -101,3 +107,18 @@ class RobotsView(TemplateView):
     def get_context_data(self, **kwargs):
         sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
         return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
+
+
+@functools.cache
+def _favicon_bytes():
+    return Path(finders.find("img/favicon.ico")).read_bytes()
+
+
+@require_safe
+def favicon(request):
+    """`/favicon.ico`: browsers ask for it on every page that names no icon (the admin's), and
+    some ask for it whatever the page names. The icon itself (16, 32 and 48 pixels, drawn
+    from static/img/favicon.svg), not a redirect: nothing to follow, and no 404 in the log."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

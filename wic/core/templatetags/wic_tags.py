@@ -6,6 +6,7 @@
 {% site_translation_note %}             after the content: what the markers mean, if any
 {% language_links as links %}          the same page in every language (switcher)
 {% page_alternates as alternates %}    canonical URL and hreflang alternates
+{% share_image edition.logo alt as image %}  og:image: the logo, else the default (wic/core/share.py)
 {{ data|json_ld }}                     <script type="application/ld+json">
 {{ item.body|rich_text }}              formatted text, sanitized (wic/core/rich_text.py)
 {{ item.body|plain_text }}             the same text without its markup
@@ -25,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 from modeltranslation.utils import get_language as active_content_language
 
-from wic.core import i18n
+from wic.core import i18n, share
 from wic.core import panels as panel_registry
 from wic.core import rich_text as rich_text_module
 from wic.core import site_translation as site_translation_module
@@ -213,7 +214,8 @@ def page_alternates(context):
     A view may name its canonical page in the context as `canonical_view`
     (view name, args); otherwise it is the resolved URL itself. Filters are left
     out (a filtered list is a view of the list), the page number is kept. The
-    x-default is the default language's page, as in the sitemap.
+    x-default is the page without a language prefix, as in the sitemap
+    (`i18n.x_default_url`: it redirects to the visitor's language).
     """
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
@@ -238,8 +240,17 @@ def page_alternates(context):
         if translation.get_language() in urls
         else urls[settings.LANGUAGE_CODE],
         "alternates": [{"hreflang": i18n.bcp47(code), "url": url} for code, url in urls.items()],
-        "x_default": urls[settings.LANGUAGE_CODE],
+        "x_default": i18n.x_default_url(urls[settings.LANGUAGE_CODE]),
     }
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context, image=None, alt=""):
+    """The page's share image (wic.core.share.ShareImage): `image` if set, else the default."""
+    request = context.get("request")
+    if request is None:
+        return None
+    return share.share_image(request, image, alt)
 
 
 @register.filter
