@@ -153,6 +153,22 @@ class Conflict:
         return self.history[-1].action_time if self.history else self.obj.updated_at
 
 
+def conflict_message(conflict):
+    when = formats.date_format(timezone.localtime(conflict.saved_at), "DATETIME_FORMAT")
+    item = conflict.obj._meta.verbose_name
+    if conflict.editors:
+        return gettext(
+            "%(editors)s saved this %(item)s on %(when)s, while you were editing it. Nothing "
+            "you entered has been saved yet: check the changes listed at the top of the "
+            "form, then save again."
+        ) % {"editors": ", ".join(conflict.editors), "item": item, "when": when}
+    return gettext(
+        "Someone else saved this %(item)s on %(when)s, while you were editing it. Nothing "
+        "you entered has been saved yet: check the changes listed at the top of the form, "
+        "then save again."
+    ) % {"item": item, "when": when}
+
+
 def compare(obj, started_from, saved, yours):
     """The fields of `obj` whose saved value differs from the one the editor started from.
 

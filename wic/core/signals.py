@@ -41,6 +41,10 @@ def connect():
             post_save.connect(content_saved_or_deleted, sender=model, dispatch_uid=uid)
             post_delete.connect(content_saved_or_deleted, sender=model, dispatch_uid=uid)
             m2m_changed.connect(content_links_changed, sender=model, dispatch_uid=uid)
+    # Rows shown on public pages that are not content: the public change log's.
+    PublicChange = apps.get_model("wic", "PublicChange")
+    post_save.connect(content_saved_or_deleted, sender=PublicChange, dispatch_uid="wic-cv-pc")
+    post_delete.connect(content_saved_or_deleted, sender=PublicChange, dispatch_uid="wic-cv-pc")
     post_migrate.connect(
         migrated, sender=apps.get_app_config("wic"), dispatch_uid="wic-content-version"
     )

@@ -4,10 +4,11 @@ content apps' public views share."""
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
-from . import search
+from . import changelog, search
 from .keywords import KeywordField
+from .models import PublicChange
 from .publication import Audience
 
 
@@ -75,3 +76,21 @@ class RobotsView(TemplateView):
     def get_context_data(self, **kwargs):
         sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
         return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
+
+
+class ChangeLogView(ForgivingPaginationMixin, ListView):
+    """`/<lang>/changes/`: what the site changed in its published content, newest first
+    (wic/core/changelog.py). Never an editor's name, never an unpublished item, never a text:
+    the fields that changed and their languages."""
+
+    template_name = "wic/changes.html"
+    context_object_name = "changes"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return PublicChange.objects.visible().select_related("content_type")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = changelog.with_items(context["changes"])
+        return context
