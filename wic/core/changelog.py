@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from modeltranslation.utils import build_localized_fieldname
 
 from .i18n import LANGUAGES
@@ -157,7 +157,7 @@ def field_labels(entry):
             # Translators: a changed field and its languages, e.g. "Summary (Simplified Chinese)".
             label = gettext("%(field)s (%(languages)s)") % {
                 "field": label,
-                "languages": gettext(", ").join(language_names(languages)),
+                "languages": pgettext("list separator", ", ").join(language_names(languages)),
             }
         if part:
             part_label = capfirst(model._meta.verbose_name_plural)

@@ -2,7 +2,7 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from . import changelog
 from .models import PublicChange
@@ -33,7 +33,8 @@ class ChangeLogFeed(Feed):
         parts = []
         if change.labels:
             parts.append(
-                gettext("What changed: %(fields)s.") % {"fields": gettext(", ").join(change.labels)}
+                gettext("What changed: %(fields)s.")
+                % {"fields": pgettext("list separator", ", ").join(change.labels)}
             )
         if change.note:
             parts.append(change.note)

@@ -530,42 +530,39 @@ def _gone(model, pk):
     }
 
 
-def _missing(row_state, model, skip, whose):
-    """What `row_state` points to that no longer exists (foreign keys, links)."""
-    problems = []
+def _missing(row_state, model, skip=(), part=None):
+    """What `row_state` points to that no longer exists (foreign keys, links), in the
+    editor's words; `part`: the row is one of the item's rows of that Part."""
+    gone = []
     for f in tracked_fields(model):
         value = row_state.values.get(f.name)
-        if not f.many_to_one or value in (None, "") or f in skip:
-            continue
-        if not f.related_model._base_manager.filter(pk=value).exists():
-            problems.append(
-                gettext("%(whose)s %(field)s, %(target)s, no longer exists.")
-                % {"whose": whose, "field": f.verbose_name, "target": _gone(f.related_model, value)}
-            )
+        if f.many_to_one and value not in (None, "") and f not in skip:
+            if not f.related_model._base_manager.filter(pk=value).exists():
+                gone.append((f, value))
     for f in link_fields(model):
         wanted = set(row_state.links.get(f.name, []))
-        there = set(
-            f.related_model._base_manager.filter(pk__in=wanted).values_list("pk", flat=True)
-        )
-        for pk in sorted(wanted - there):
+        there = f.related_model._base_manager.filter(pk__in=wanted).values_list("pk", flat=True)
+        gone += [(f, pk) for pk in sorted(wanted - set(there))]
+    problems = []
+    for f, pk in gone:
+        values = {"field": f.verbose_name, "target": _gone(f.related_model, pk)}
+        if part is None:
+            problems.append(gettext("Its %(field)s, %(target)s, no longer exists.") % values)
+        else:
+            values.update(part=part.model._meta.verbose_name, row=row_state)
             problems.append(
-                gettext("%(whose)s %(field)s, %(target)s, no longer exists.")
-                % {"whose": whose, "field": f.verbose_name, "target": _gone(f.related_model, pk)}
+                gettext("The %(field)s of its %(part)s “%(row)s”, %(target)s, no longer exists.")
+                % values
             )
     return problems
 
 
 def problems(state):
     """Why `state` cannot be restored as it is, in the editor's words (empty: it can)."""
-    item_name = gettext("Its")
-    found = _missing(state.row, state.model, (), item_name)
+    found = _missing(state.row, state.model)
     for part, rows in state.parts.items():
         for row in rows.values():
-            whose = gettext("Its %(part)s “%(row)s”:") % {
-                "part": part.model._meta.verbose_name,
-                "row": row,
-            }
-            found += _missing(row, part.model, (part.fk,), whose)
+            found += _missing(row, part.model, (part.fk,), part)
     try:
         obj = state.row.obj
         # A revert checks against the other rows, a recovery against all of them.
