@@ -22,7 +22,7 @@ from tests.factories import (
 )
 from tests.html import elements, form_data, texts
 from tests.wic.admin_pages import EN, changelist_titles, english
-from wic.core.models import TranslationCheck
+from wic.core.models import PublicChange, TranslationCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,17 @@ def test_what_is_never_marked(editor_client, forum, changes):
     save(editor_client, url_of(forum), **changes)
 
     assert open_marks() == []
+
+
+def test_a_browsers_line_breaks_are_no_change(editor_client, forum):
+    forum.description_zh_hans = "第一段\n\n第二段"
+    forum.description_en = "One paragraph"
+    forum.save()
+
+    save(editor_client, url_of(forum), description_zh_hans="第一段\r\n\r\n第二段")
+
+    assert open_marks() == []
+    assert PublicChange.objects.count() == 0
 
 
 def test_a_text_written_where_there_was_none_marks_nothing(editor_client, forum):
