@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from reversion.models import Revision, Version
 
 from events.models import Edition, Forum, Session, SessionOrganizer, SessionSpeaker
@@ -167,12 +168,22 @@ def test_loading_the_seed_is_one_revision_with_a_comment():
     assert json.loads(revision.comment) == [
         {"wic": {"kind": "loaddata", "fixtures": ["events", "outcomes"]}}
     ]
-    assert history.describe(revision) == "Loaded from the fixtures events, outcomes."
+    with translation.override("en"):
+        assert history.describe(revision) == "Loaded from the fixtures events, outcomes."
+    with translation.override("zh-hans"):
+        assert history.describe(revision) == "从种子数据events，outcomes载入。"
     assert revision.version_set.count() == sum(
         model._base_manager.count()
         for model in {*content_models(), SessionSpeaker, SessionOrganizer}
         | {p.model for m in content_models() for p in history.parts(m)}
     )
+
+
+def test_manage_py_loaddata_is_the_one_that_records_history():
+    """Django runs the command of the app listed first: ours, not modeltranslation's."""
+    from django.core.management import get_commands
+
+    assert get_commands()["loaddata"] == "wic.core.commands"
 
 
 def test_pruning_old_history_is_reversions_deleterevisions(editor_client, forum):

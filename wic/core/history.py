@@ -50,7 +50,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.forms.models import _get_foreign_key
 from django.utils import formats, timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from modeltranslation.manager import get_translatable_fields_for_model
 from reversion.models import Version
 
@@ -304,7 +304,7 @@ def _describe_ours(data):
     kind = data.get("kind")
     if kind == "loaddata":
         return gettext("Loaded from the fixtures %(fixtures)s.") % {
-            "fixtures": ", ".join(data.get("fixtures") or [])
+            "fixtures": pgettext("list separator", ", ").join(data.get("fixtures") or [])
         }
     if kind == "deleted":
         return gettext("Deleted.")
