@@ -191,3 +191,19 @@ def test_the_footer_links_the_change_log_in_both_languages(client, forum):
         response = client.get(f"/{language}/changes/")
         footer = elements(response, "footer")[0]
         assert label in texts(footer, "a")
+
+
+def test_editors_reword_a_note_or_delete_an_entry_but_never_add_one(editor_client, client, forum):
+    save(editor_client, forum, summary_en="Changed", public_note_en="Corected.")
+    entry = PublicChange.objects.get()
+    url = reverse("admin:wic_publicchange_change", args=[entry.pk])
+
+    page = editor_client.get(url, **EN)
+    response = editor_client.post(url, form_data(page, note_en="Corrected."), **EN)
+    add = editor_client.get(reverse("admin:wic_publicchange_add"), **EN)
+
+    assert page.status_code == 200 and response.status_code == 302
+    assert add.status_code == 403
+    assert log(client)[0]["note"] == [("Note:", "Corrected.")]
+    editor_client.post(reverse("admin:wic_publicchange_delete", args=[entry.pk]), {"post": "yes"})
+    assert log(client) == []

@@ -21,13 +21,14 @@ import reversion
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db import router
+from django.db import IntegrityError, router
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from reversion.errors import RevertError
 from reversion.models import Version
 
@@ -35,6 +36,10 @@ from . import history, locking
 from .comparison import compare
 
 CURRENT = "current"
+CLASH = _lazy(
+    "It clashes with what is saved now (another item may have taken its place meanwhile). "
+    "Nothing was changed: reload the page and look again."
+)
 
 
 class HistoryAdminMixin:
@@ -319,7 +324,9 @@ class HistoryAdminMixin:
                 history.current_state(self.model, obj.pk),
                 conflict=self._conflict(obj, request.POST.get("loaded_values")),
             )
-        except history.RestoreRefused as refused:
+        except (history.RestoreRefused, IntegrityError) as refused:
+            if isinstance(refused, IntegrityError):  # a clash the checks could not foresee
+                refused = history.RestoreRefused([CLASH])
             return self._render_compare(
                 request, obj, state, history.current_state(self.model, obj.pk), refused=refused
             )
@@ -421,6 +428,8 @@ class HistoryAdminMixin:
                     reversion.set_comment(history.comment("recovered"))
             except history.RestoreRefused as refused:
                 problems = refused.problems
+            except IntegrityError:  # recovered by someone else meanwhile, say
+                problems = [CLASH]
             else:
                 messages.success(
                     request,
