@@ -3,6 +3,7 @@ reader sees of the editors' changes to published content, in both languages; nev
 never a name, never a text that was never public."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
@@ -180,7 +181,10 @@ def test_a_new_entry_moves_the_content_version(forum):
     before = content_version().token
 
     PublicChange.objects.create(
-        content_type_id=1, object_id=forum.pk, kind="changed", changed_at=forum.updated_at
+        content_type=ContentType.objects.get_for_model(Session),
+        object_id=forum.pk,
+        kind="changed",
+        changed_at=forum.updated_at,
     )
 
     assert content_version().token != before

@@ -145,6 +145,9 @@ def test_the_mark_beside_the_field_in_both_tabs_and_in_the_list(editor_client, f
         reverse("admin:events_forum_changelist"), {"translation": "stale"}, **EN
     )
 
+    # Enter in a text field still saves: the form's first submit button is a plain Save.
+    first = elements(elements(page, "form", id="forum_form")[0], "button")[0]
+    assert (first.attributes["type"], first.attributes["name"]) == ("submit", "_save")
     (mark,) = elements(page, "div", class_="wic-stale-mark")
     assert texts(mark, "del") == ["要"] and texts(mark, "ins") == ["述"]
     (button,) = elements(mark, "button", name="_confirm_translation")

@@ -66,6 +66,13 @@ class HistoryAdminMixin:
             request.POST["_continue"] = "1"
         return super().response_change(request, obj)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        forms = [context["adminform"].form] if "adminform" in context else []
+        for inline_admin_formset in context.get("inline_admin_formsets", []):
+            forms += inline_admin_formset.formset.forms
+        context["translation_marks"] = any(getattr(f, "translation_marks", None) for f in forms)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         self._comment(entry)
