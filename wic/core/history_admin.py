@@ -193,8 +193,9 @@ class HistoryAdminMixin:
             obj,
             rows=rows,
             compare_url=self._url("compare", quote(obj.pk)),
-            checked_a=versions[1].pk if len(versions) > 1 else None,
-            checked_b=versions[0].pk if versions else None,
+            # The last change by default; with one version, that version and the item now.
+            checked_a=versions[1].pk if len(versions) > 1 else versions[0].pk if versions else None,
+            checked_b=versions[0].pk if len(versions) > 1 else CURRENT,
             **(extra_context or {}),
         )
         request.current_app = self.admin_site.name
