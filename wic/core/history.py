@@ -196,9 +196,6 @@ class Change:
     confirmations: list = field(default_factory=list)  # TranslationCheck pks confirmed
     at: object = field(default_factory=timezone.now)
 
-    def touched(self, obj):
-        return (type(obj)._meta.concrete_model, obj.pk) in self.rows
-
     def finish(self):
         from . import changelog, freshness  # they build on this module
 
@@ -312,8 +309,6 @@ def _describe_ours(data):
         return gettext("Restored the version of %(when)s.") % {"when": _when(data.get("when"))}
     if kind == "recovered":
         return gettext("Recovered after it was deleted.")
-    if kind == "confirmed":
-        return gettext("Confirmed that a translation still holds.")
     return ""
 
 
