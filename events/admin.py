@@ -127,6 +127,10 @@ class ForumAdmin(SessionAdmin):
     list_filter = [name for name in SessionAdmin.list_filter if name != "kind"]
     exclude = ["kind"]
 
+    def recoverable(self, obj):
+        """Deleted forums only, among the deleted programme items they share a history with."""
+        return obj.kind == Session.Kind.FORUM
+
 
 @admin.register(Milestone)
 class MilestoneAdmin(ContentAdmin):

@@ -112,11 +112,12 @@ def _walk(node, tag, attrs, found):
             _walk(child, tag, attrs, found)
 
 
-def form_data(source, form_id=None, **changes):
+def form_data(source, form_id=None, /, **changes):
     """{name: [values]} that a browser posts from the form `form_id` of a page (the admin's
     change form by default), with `changes` typed in: every hidden field, inline management
     form and current value, so that a test keeps working when the form gains a field.
-    Disabled fields, buttons and file inputs are not posted."""
+    Disabled fields, buttons and file inputs are not posted. (The first two parameters are
+    positional only, so that a form field may be called `source`.)"""
     if form_id is None:
         form_id = f"{source.context['opts'].model_name}_form"
     (form,) = elements(source, "form", id=form_id)

@@ -113,6 +113,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 INSTALLED_APPS = [
+    # Only commands, which must win over other apps' commands of the same name: Django runs
+    # the command of the app listed first, and modeltranslation ships a `loaddata` too. Ours
+    # extends it, so that loading the seed is recorded as one revision (wic/core/history.py).
+    "wic.core.commands",
     "modeltranslation",  # before the admin, so its admin classes patch the forms
     "django.contrib.admin",
     "django.contrib.auth",
@@ -126,6 +130,7 @@ INSTALLED_APPS = [
     "django_prose_editor",  # the admin's visual editor for formatted fields
     "csp",
     "axes",  # login throttling; its tables come from its own migrations
+    "reversion",  # the editorial history: revisions and versions (wic/core/history.py)
     "wic.core",  # the shared app (label "wic"): content base, admin base, page cache…
     "events",
     "outcomes",

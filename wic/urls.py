@@ -8,8 +8,9 @@ from django.views.generic import RedirectView
 
 from events.sitemaps import sitemaps as events_sitemaps
 from outcomes.sitemaps import sitemaps as outcomes_sitemaps
+from wic.core.feeds import ChangeLogFeed
 from wic.core.media import serve_media
-from wic.core.views import RobotsView, SearchView, favicon
+from wic.core.views import ChangeLogView, RobotsView, SearchView, favicon
 
 sitemaps = {**events_sitemaps, **outcomes_sitemaps}
 
@@ -36,6 +37,8 @@ if settings.SERVE_MEDIA:  # uploads; see wic/core/media.py for when a proxy serv
 
 urlpatterns += i18n_patterns(
     path("search/", SearchView.as_view(), name="search"),
+    path("changes/", ChangeLogView.as_view(), name="changes"),
+    path("changes/feed/", ChangeLogFeed(), name="changes-feed"),
     path("", include("events.urls")),
     path("", include("outcomes.urls")),
 )

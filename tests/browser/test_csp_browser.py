@@ -192,3 +192,38 @@ def test_the_lockout_page_shows_under_the_policy(page, live_server, watch, edito
     # The admin's stylesheets applied (the login look): our CSS and Django's both load.
     assert page.locator("body.login.wic-lockout").count() == 1
     assert watch.violations == []
+
+
+def test_the_history_pages_work_under_the_policy(page, live_server, watch, editor, agenda):
+    forum = agenda.edition.sessions.filter(kind=Session.Kind.FORUM).first()
+    document = agenda.edition.documents.get()
+    log_in(page, live_server)
+    change_url = f"{live_server.url}/admin/events/forum/{forum.pk}/change/"
+    tabs = page.locator(".ui-tabs").filter(has=page.locator("#id_summary_en"))
+    # Two versions, and the English marked out of date by the second.
+    for summary_zh, summary_en in (("论坛概要", "About the forum"), ("论坛概述", None)):
+        open_page(page, change_url)
+        tabs.locator(".ui-tabs-nav a", has_text="zh-hans").click()
+        page.fill("#id_summary_zh_hans", summary_zh)
+        if summary_en:
+            tabs.locator(".ui-tabs-nav a", has_text="en").click()
+            page.fill("#id_summary_en", summary_en)
+        page.click("input[name=_continue]")
+        expect(page.locator("ul.messagelist")).to_contain_text("was changed successfully")
+
+    # The mark beside the field, the history, the comparison.
+    tabs.locator(".ui-tabs-nav a", has_text="en").click()
+    expect(page.locator("#id_summary_en_helptext .wic-stale-mark")).to_be_visible()
+    page.get_by_role("link", name="History").click()
+    page.get_by_role("button", name="Compare versions A and B").click()
+    expect(page.locator("section.wic-compare ins")).to_have_text(["述"])
+    # The deleted documents, one of them as it was.
+    page.goto(f"{live_server.url}/admin/outcomes/document/{document.pk}/delete/")
+    page.click("input[type=submit]")
+    page.get_by_role("link", name="Deleted documents").click()
+    page.get_by_role("link", name="Wuzhen Report").click()
+    expect(page.get_by_role("button", name="Recover it")).to_be_visible()
+    # The public change log.
+    open_page(page, live_server.url + "/en/changes/")
+
+    assert watch.problems == []

@@ -39,6 +39,7 @@ from tests.factories import (
     make_track,
     make_venue,
 )
+from wic.core.admin import NOTE_FIELDS
 
 LANGUAGES = ["zh-hans", "en"]
 
@@ -153,8 +154,9 @@ def fill_every_text_field(page, model):
     """Type a payload into every text input and textarea of the change form, opening each
     language tab and collapsed section first. Returns {field name: value typed}."""
     form = page.locator(f"#{model}_form")
-    for summary in form.locator("details:not([open]) > summary").all():
-        summary.click()
+    closed = form.locator("details:not([open]) > summary")
+    while closed.count():  # each click opens one: the list shrinks
+        closed.first.click()
     typed = {}
     marker = 0
     for language in LANGUAGES:
@@ -243,7 +245,8 @@ def edit_everything_in_the_admin(page, live_server, content):
         assert_no_script_ran(page, f"admin {model}")  # the admin escapes what it shows back
         typed[model] = {**values, **url_values}
         own = {name for name in typed[model] if "-" not in name}  # not an inline's
-        assert own == text_fields(type(obj)), model
+        # The note to readers is typed too: it shows in the public change log.
+        assert own == text_fields(type(obj)) | set(NOTE_FIELDS.values()), model
     return typed
 
 
@@ -265,6 +268,7 @@ def public_urls(content, language):
             content["achievement"].get_absolute_url(),
             reverse("outcomes:press-list", args=[year]),
             reverse("search") + "?q=script",
+            reverse("changes"),  # the notes to readers typed with each save
         ]
 
 

@@ -135,10 +135,14 @@ def test_editor_may_not_manage_users_or_groups(editor_client, url):
 
 
 @pytest.mark.django_db
-def test_admin_index_lists_only_the_content_apps_for_an_editor(editor_client):
+def test_admin_index_lists_only_the_content_apps_and_the_change_log_for_an_editor(
+    editor_client,
+):
     response = editor_client.get(reverse("admin:index"), **EN)
 
-    assert [app["app_label"] for app in response.context["app_list"]] == ["events", "outcomes"]
+    apps = {app["app_label"]: app for app in response.context["app_list"]}
+    assert list(apps) == ["events", "outcomes", "wic"]
+    assert [model["object_name"] for model in apps["wic"]["models"]] == ["PublicChange"]
 
 
 @pytest.mark.django_db
@@ -183,7 +187,7 @@ def test_language_switch_offers_both_languages_and_comes_back(editor_client):
 
 
 @pytest.mark.django_db
-def test_editors_group_has_exactly_the_content_permissions():
+def test_editors_group_has_exactly_the_content_and_change_log_permissions():
     group = setup_editors()
 
     models = {
@@ -210,6 +214,8 @@ def test_editors_group_has_exactly_the_content_permissions():
         for model in names
         for action in ("add", "change", "delete", "view")
     }
+    # The public change log: the note to readers reworded, an entry deleted; never added.
+    expected |= {"wic.change_publicchange", "wic.delete_publicchange", "wic.view_publicchange"}
     granted = {
         f"{p.content_type.app_label}.{p.codename}"
         for p in group.permissions.select_related("content_type")

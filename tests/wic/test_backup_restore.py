@@ -1,8 +1,8 @@
 """`manage.py backup` and `manage.py restore`, run as an operator runs them (subprocesses).
 
 SQLite: a live database file is backed up while another thread keeps writing to it; the
-backup is a consistent snapshot, and restoring it into a new file gives back every row, and
-the uploads. PostgreSQL (only in the PostgreSQL run of `make test`): pg_dump into a scratch
+backup is a consistent snapshot, and restoring it into a new file gives back every row (the
+editorial history's revisions and versions included), and the uploads. PostgreSQL (only in the PostgreSQL run of `make test`): pg_dump into a scratch
 database, pg_restore into another, every row compared.
 """
 
@@ -191,6 +191,9 @@ def test_a_live_sqlite_database_is_backed_up_while_written_and_restores_exactly(
     untouched = set(live) - {"test_writes", "events_milestone"}
     assert {name: snapshot[name] for name in untouched} == {name: live[name] for name in untouched}
     assert len(snapshot["events_session"]) > 10
+    # The editorial history is in the database too: the seed's revision and its versions.
+    assert len(snapshot["reversion_revision"]) == 1
+    assert len(snapshot["reversion_version"]) > 100
 
     # Restored into a new file and a new uploads folder: the same rows, the same files.
     restored_db = tmp_path / "restored" / "db.sqlite3"

@@ -146,7 +146,12 @@ def test_editor_has_only_content_permissions_in_effect(editor):
 
     granted = editor.get_all_permissions()
 
-    assert {name.split(".")[0] for name in granted} == {"events", "outcomes"}
+    assert {name.split(".")[0] for name in granted} == {"events", "outcomes", "wic"}
+    assert {name for name in granted if name.startswith("wic.")} == {
+        "wic.change_publicchange",
+        "wic.delete_publicchange",
+        "wic.view_publicchange",
+    }
     assert not editor.has_module_perms("auth")
     assert not editor.has_module_perms("axes")
     assert not editor.has_perm("auth.change_user")
@@ -156,8 +161,8 @@ def test_editor_has_only_content_permissions_in_effect(editor):
 
 
 def content_permissions():
-    """Add/change/delete/view of every model of the content apps (proxies included), built
-    here independently of setup_editors."""
+    """Add/change/delete/view of every model of the content apps (proxies included), and
+    change/delete/view of the public change log, built here independently of setup_editors."""
     expected = set()
     for app_label in ("events", "outcomes"):
         for model in apps.get_app_config(app_label).get_models():
@@ -165,6 +170,10 @@ def content_permissions():
             for action in ("add", "change", "delete", "view"):
                 codename = get_permission_codename(action, model._meta)
                 expected.add((content_type.app_label, content_type.model, codename))
+    # The public change log's entries: reword the note to readers, delete; never add.
+    expected |= {
+        ("wic", "publicchange", f"{action}_publicchange") for action in ("change", "delete", "view")
+    }
     return expected
 
 
@@ -178,7 +187,7 @@ def test_editors_group_holds_exactly_the_content_permissions():
     group = setup_editors()
 
     assert group_permissions(group) == content_permissions()
-    assert len(content_permissions()) == 72
+    assert len(content_permissions()) == 75
 
 
 def test_editors_group_holds_no_permission_of_auth_axes_admin_log_contenttypes_sessions():

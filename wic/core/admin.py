@@ -13,25 +13,31 @@ import errno
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, model_ngettext
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import UniqueConstraint
 from django.db.models.fields.files import FieldFile
 from django.forms.boundfield import BoundField
 from django.forms.models import InlineForeignKeyField
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
-from django.utils import formats, timezone
-from django.utils.html import format_html_join
-from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from js_asset import Media
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.utils import build_localized_fieldname
 
-from wic.core import locking, translation_status, uploads
-from wic.core.i18n import language_columns
+from wic.core import changelog, diff, freshness, history, locking, translation_status, uploads
+from wic.core.history_admin import HistoryAdminMixin
+from wic.core.i18n import LANGUAGES, language_columns
+from wic.core.models import PublicChange
 from wic.core.rich_text import KeepUnchangedRichTextMixin, RichTextFormField, RichTextWidget
 
 logger = logging.getLogger(__name__)
@@ -42,6 +48,9 @@ admin.site.index_title = _("Site content")
 
 # Translators: badge in the admin lists, on items whose text is missing in that language.
 MISSING_BADGES = {"zh-hans": _("Chinese missing"), "en": _("English missing")}
+# Translators: badge in the admin lists, on items with a translation that may be out of date
+# (the text in the other language changed since it was last confirmed).
+STALE_BADGES = {"zh-hans": _("Chinese may be out of date"), "en": _("English may be out of date")}
 
 
 class ConstraintErrorsOnFieldsForm(forms.ModelForm):
@@ -199,34 +208,98 @@ class EditLockForm(forms.ModelForm):
         }
         self.rebased["loaded_version"] = self.instance.edit_version
         self.rebased["loaded_values"] = locking.encode_values(saved)
-        return ValidationError(conflict_message(self.edit_conflict), code="edit_conflict")
+        return ValidationError(locking.conflict_message(self.edit_conflict), code="edit_conflict")
 
 
-def conflict_message(conflict):
-    when = formats.date_format(timezone.localtime(conflict.saved_at), "DATETIME_FORMAT")
-    item = conflict.obj._meta.verbose_name
-    if conflict.editors:
-        return gettext(
-            "%(editors)s saved this %(item)s on %(when)s, while you were editing it. Nothing "
-            "you entered has been saved yet: check the changes listed at the top of the "
-            "form, then save again."
-        ) % {"editors": ", ".join(conflict.editors), "item": item, "when": when}
-    return gettext(
-        "Someone else saved this %(item)s on %(when)s, while you were editing it. Nothing "
-        "you entered has been saved yet: check the changes listed at the top of the form, "
-        "then save again."
-    ) % {"item": item, "when": when}
+class TranslationMarksForm(forms.ModelForm):
+    """Beside each translated field that may be out of date (wic/core/freshness.py), what
+    changed in the other language since the translation was last confirmed, and a button to
+    confirm that it still holds; beside the changed text, a word that its translation may
+    need the same change. Both are in the fields' help, so they sit in the field's own
+    language tab."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.translation_marks = []
+        if self.instance.pk is None:
+            return
+        names = dict(settings.LANGUAGES)
+        for column, mark in freshness.marks_of(self.instance).items():
+            if column not in self.fields:
+                continue
+            self.translation_marks.append(mark)
+            old, new = diff.diff(mark.source_before, mark.source_after)
+            source_column = build_localized_fieldname(mark.field, mark.source_language)
+            context = {
+                "mark": mark,
+                "old": old,
+                "new": new,
+                "language": names.get(mark.language, mark.language),
+                "source_language": names.get(mark.source_language, mark.source_language),
+                "changed_by": mark.changed_by and history.user_name(mark.changed_by),
+            }
+            self._add_help(column, render_to_string("admin/wic/includes/stale_mark.html", context))
+            if source_column in self.fields:
+                self._add_help(
+                    source_column,
+                    render_to_string("admin/wic/includes/stale_source.html", context),
+                )
+
+    def _add_help(self, name, html):
+        field = self.fields[name]
+        field.help_text = format_html("{}{}", field.help_text or "", mark_safe(html))
 
 
-class ContentForm(KeepUnchangedRichTextMixin, ConstraintErrorsOnFieldsForm, EditLockForm):
+class NoteToReadersField(forms.CharField):
+    def __init__(self, language):
+        names = dict(settings.LANGUAGES)
+        super().__init__(
+            required=False,
+            max_length=300,
+            label=format_lazy("{} ({})", _("Note to readers"), names.get(language, language)),
+            help_text=_(
+                "Optional, for corrections: shown with this change in the public change log "
+                "of the site, in this language. Published items only."
+            ),
+        )
+
+
+NOTE_FIELDS = {language: f"public_note_{language.replace('-', '_')}" for language in LANGUAGES}
+
+
+class ContentForm(
+    KeepUnchangedRichTextMixin, ConstraintErrorsOnFieldsForm, TranslationMarksForm, EditLockForm
+):
     """The form of every content admin."""
 
+    def notes_to_readers(self):
+        return {language: self.cleaned_data.get(name, "") for language, name in NOTE_FIELDS.items()}
 
-class ContentInlineForm(KeepUnchangedRichTextMixin, EditLockForm):
-    """The form of each row of a content inline."""
+
+for _language, _name in NOTE_FIELDS.items():
+    ContentForm.base_fields[_name] = ContentForm.declared_fields[_name] = NoteToReadersField(
+        _language
+    )
+
+
+class ContentInlineForm(KeepUnchangedRichTextMixin, TranslationMarksForm, EditLockForm):
+    """The form of a content model's rows edited inside another's form (sections)."""
 
 
 LOCK_FIELDS = ("loaded_version", "loaded_values")
+
+
+def with_note_fields(fieldsets):
+    """The fieldsets with the notes to readers (the public change log) as a collapsed
+    fieldset of their own, before the editorial notes."""
+    names = list(NOTE_FIELDS.values())
+    if set(names) <= set(flatten_fieldsets(fieldsets)):
+        return fieldsets
+    note = (_("Public change log"), {"classes": ["collapse"], "fields": names})
+    position = len(fieldsets)
+    if fieldsets and fieldsets[-1][0] == _("Editorial notes"):
+        position -= 1
+    return [*fieldsets[:position], note, *fieldsets[position:]]
 
 
 def with_lock_fields(fieldsets):
@@ -414,21 +487,45 @@ class TranslationStatusFilter(admin.SimpleListFilter):
             ("complete", _("complete in both languages")),
             ("missing-en", MISSING_BADGES["en"]),
             ("missing-zh-hans", MISSING_BADGES["zh-hans"]),
+            ("stale", _("translation may be out of date")),
         ]
 
     def queryset(self, request, queryset):
         value = self.value()
         if value == "complete":
             return translation_status.complete(queryset)
+        if value == "stale":
+            return queryset.filter(freshness.stale_q(queryset.model))
         language = (value or "").removeprefix("missing-")
         if language in translation_status.LANGUAGES:
             return translation_status.incomplete(queryset, language)
         return None
 
 
+class ContentChangeList(ChangeList):
+    """Each row knows in which languages a translation may be out of date (the list's
+    translation column), in the list's own query."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.annotate(
+            **{
+                stale_attribute(language): freshness.stale_exists(self.model, language)
+                for language in LANGUAGES
+            }
+        )
+
+
+def stale_attribute(language):
+    return f"wic_stale_{language.replace('-', '_')}"
+
+
 class ContentAdmin(
     UploadFailureAdminMixin,
     EditLockAdminMixin,  # inside the upload mixin: its save_model wraps the checked save
+    # Inside both: each run of the change view they make is one editorial action (one
+    # transaction, one revision), so a refused or failed one leaves nothing behind.
+    HistoryAdminMixin,
     RichTextAdminMixin,
     PublicPageMixin,
     TabbedTranslationAdmin,
@@ -450,6 +547,15 @@ class ContentAdmin(
     publication_fields = ["is_published", "sort_order", "translation_status", "site_translated"]
     editorial_fields = ["source", "created_at", "updated_at"]
     only_on_change = {"translation_status", "created_at", "updated_at"}
+
+    def get_changelist(self, request, **kwargs):
+        return ContentChangeList
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        current = history.current()
+        if current is not None and hasattr(form, "notes_to_readers"):
+            current.note = form.notes_to_readers()
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "is_published", "translation_status"]
@@ -474,10 +580,15 @@ class ContentAdmin(
 
     def get_fieldsets(self, request, obj=None):
         if self.fieldsets:
-            fieldsets = super().get_fieldsets(request, obj)
+            fieldsets = with_note_fields(super().get_fieldsets(request, obj))
             return with_lock_fields(fieldsets) if obj is not None else fieldsets
         fields = flatten_fieldsets(super().get_fieldsets(request, obj))
-        grouped = {*self.publication_fields, *self.editorial_fields, *LOCK_FIELDS}
+        grouped = {
+            *self.publication_fields,
+            *self.editorial_fields,
+            *LOCK_FIELDS,
+            *NOTE_FIELDS.values(),
+        }
         fieldsets = [
             (None, {"fields": [field for field in fields if field not in grouped]}),
             (_("Publication"), {"fields": [f for f in self.publication_fields if f in fields]}),
@@ -489,7 +600,7 @@ class ContentAdmin(
                 },
             ),
         ]
-        fieldsets = [fieldset for fieldset in fieldsets if fieldset[1]["fields"]]
+        fieldsets = with_note_fields([fieldset for fieldset in fieldsets if fieldset[1]["fields"]])
         # A new row has no version to carry.
         return with_lock_fields(fieldsets) if obj is not None else fieldsets
 
@@ -500,7 +611,7 @@ class ContentAdmin(
             language: [gap.field for gap in gaps if gap.language == language]
             for language in translation_status.missing_languages(obj)
         }
-        return format_html_join(
+        missing = format_html_join(
             " ",
             '<span class="wic-missing" title="{}">{}</span>',
             (
@@ -511,6 +622,16 @@ class ContentAdmin(
                 for language, fields in by_language.items()
             ),
         )
+        if all(hasattr(obj, stale_attribute(language)) for language in LANGUAGES):
+            stale = [lang for lang in LANGUAGES if getattr(obj, stale_attribute(lang))]
+        else:  # the change form: one row
+            stale = freshness.stale_languages(obj)
+        marks = format_html_join(
+            " ",
+            '<span class="wic-stale">{}</span>',
+            ((STALE_BADGES.get(language, language),) for language in stale),
+        )
+        return format_html("{}{}{}", missing, " " if missing and marks else "", marks)
 
     @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
     def publish(self, request, queryset):
@@ -539,14 +660,15 @@ class ContentAdmin(
     def _set_published(self, request, queryset, value):
         """Save each changed row (not queryset.update()), so that save signals fire, the
         update time and edit version move (an open form of the row is then refused) and the
-        change is in the object's history."""
-        changed = list(queryset.exclude(is_published=value))
-        # The history entry a form save would write: the field's label, as in the form.
-        label = str(capfirst(self.opts.get_field("is_published").verbose_name))
-        for obj in changed:
-            obj.is_published = value
-            locking.save(obj, update_fields=["is_published", "updated_at"])
-            self.log_change(request, obj, [{"changed": {"fields": [label]}}])
+        change is in the object's history: one editorial action, one revision."""
+        with self.recording(request):
+            changed = list(queryset.exclude(is_published=value))
+            # The history entry a form save would write: the field's label, as in the form.
+            label = str(capfirst(self.opts.get_field("is_published").verbose_name))
+            for obj in changed:
+                obj.is_published = value
+                locking.save(obj, update_fields=["is_published", "updated_at"])
+                self.log_change(request, obj, [{"changed": {"fields": [label]}}])
         return len(changed)
 
 
@@ -569,3 +691,23 @@ class ContentStackedInline(RichTextAdminMixin, PublicPageMixin, TranslationStack
 
     def get_fieldsets(self, request, obj=None):
         return with_lock_fields(super().get_fieldsets(request, obj))
+
+
+@admin.register(PublicChange)
+class PublicChangeAdmin(TabbedTranslationAdmin):
+    """The public change log's entries, written by the site itself (wic/core/changelog.py):
+    editors may word the note to readers again or delete an entry, nothing else."""
+
+    list_display = ["title", "kind", "changed_at"]
+    list_filter = ["kind"]
+    search_fields = ["title_zh_hans", "title_en", "note_zh_hans", "note_en"]
+    date_hierarchy = "changed_at"
+    fields = ["title_zh_hans", "title_en", "kind", "changed_at", "changed_fields", "note"]
+    readonly_fields = ["title_zh_hans", "title_en", "kind", "changed_at", "changed_fields"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("changed fields"))
+    def changed_fields(self, obj):
+        return ", ".join(changelog.field_labels(obj)) or "—"

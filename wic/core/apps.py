@@ -11,7 +11,12 @@ class WicConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from . import checks, search, signals  # noqa: F401  (checks register themselves)
+        from . import checks, freshness, history, search, signals  # noqa: F401  (checks register)
 
         signals.connect()
         search.connect()
+        # After modeltranslation's ready() (its app is listed first) has added the language
+        # columns, and after the admin's has registered the admin classes whose inlines say
+        # what belongs to an item.
+        history.register()
+        freshness.connect()

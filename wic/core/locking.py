@@ -73,7 +73,8 @@ def save(obj, loaded_version=None, *, update_fields=None):
 
 def plain(model_field, value):
     """A field's value as JSON carries it, alike whether it comes from the row or the form:
-    related objects become primary keys, times UTC, files their name, None text ''."""
+    related objects become primary keys, times UTC, files their name, None text '', line
+    breaks LF."""
     if model_field.many_to_many:
         return sorted(_pk(item) for item in value or [])
     if model_field.is_relation:
@@ -82,6 +83,10 @@ def plain(model_field, value):
         return (value.name or "") if isinstance(value, File) else ""
     if value is None and isinstance(model_field, (models.CharField, models.TextField)):
         return ""  # translation columns are NULL-able; the form gives ''
+    if isinstance(value, str):
+        # Browsers post a text area's line breaks as CRLF: a save that changed nothing must
+        # not look like a change of every text with several lines.
+        return value.replace("\r\n", "\n")
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = value.astimezone(datetime.UTC)
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
@@ -151,6 +156,22 @@ class Conflict:
     @property
     def saved_at(self):
         return self.history[-1].action_time if self.history else self.obj.updated_at
+
+
+def conflict_message(conflict):
+    when = formats.date_format(timezone.localtime(conflict.saved_at), "DATETIME_FORMAT")
+    item = conflict.obj._meta.verbose_name
+    if conflict.editors:
+        return gettext(
+            "%(editors)s saved this %(item)s on %(when)s, while you were editing it. Nothing "
+            "you entered has been saved yet: check the changes listed at the top of the "
+            "form, then save again."
+        ) % {"editors": ", ".join(conflict.editors), "item": item, "when": when}
+    return gettext(
+        "Someone else saved this %(item)s on %(when)s, while you were editing it. Nothing "
+        "you entered has been saved yet: check the changes listed at the top of the form, "
+        "then save again."
+    ) % {"item": item, "when": when}
 
 
 def compare(obj, started_from, saved, yours):

@@ -1,9 +1,14 @@
 """What every content model of the site shares: publication state, order, provenance."""
 
+import operator
+from functools import reduce
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .publication import PublishableQuerySet
+from .publication import PublishableQuerySet, content_models, published_q
 from .site_translation import SiteTranslatedField
 
 
@@ -101,3 +106,136 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.content_type_id}:{self.object_id}"
+
+
+class PublicChangeQuerySet(models.QuerySet):
+    def visible(self):
+        """The changes of items the public can see now (the one rule, wic/core/publication.py):
+        a change of an item unpublished or deleted since is not shown."""
+        terms = [
+            models.Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=model._base_manager.filter(published_q()).values("pk"),
+            )
+            for model in content_models()
+        ]
+        return self.filter(reduce(operator.or_, terms, models.Q(pk__in=[])))
+
+
+class PublicChange(models.Model):
+    """One change to published content, as the public change log shows it (/<lang>/changes/).
+
+    Written in the same transaction as the change (wic/core/changelog.py). It names the item,
+    the fields that changed (with their languages, never their text) and when; `title` is the
+    item's title in each language once the change was made (public by then), `note` an
+    editor's optional note to readers. Shown only while the item is public
+    (`PublicChangeQuerySet.visible()`): an item unpublished or deleted since leaves the log.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        CHANGED = "changed", _("changed")
+
+    content_type = models.ForeignKey(
+        ContentType, models.CASCADE, related_name="+", verbose_name=_("content type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # [[part, field, [language, …]], …]: part is "" for the item's own fields, else the
+    # label of the model of its rows ("outcomes.documentsection"); languages are empty for a
+    # field that is not translated.
+    fields = models.JSONField(_("changed fields"), default=list, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    note = models.CharField(
+        _("note to readers"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown in the public change log under the change, e.g. what was corrected."),
+    )
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+
+    objects = PublicChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("public change")
+        verbose_name_plural = _("public changes")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_kind_display()})"
+
+
+class TranslationCheckQuerySet(models.QuerySet):
+    def open(self):
+        """The marks still standing: the translation may be out of date."""
+        return self.filter(resolved_at__isnull=True)
+
+    def of(self, obj):
+        """The marks of one row (a proxy's row counts as its concrete model's)."""
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class TranslationCheck(models.Model):
+    """A translated field whose text in `language` may be out of date: its text in
+    `source_language` changed after the translation was last confirmed (wic/core/freshness.py).
+
+    Open while `resolved_at` is empty; resolved when that language's text is updated, when an
+    editor confirms that it still holds, when the source text is put back as it was, or when
+    the row is loaded from the seed. Resolved rows stay as the record of who confirmed what.
+    """
+
+    class Resolution(models.TextChoices):
+        UPDATED = "updated", _("translation updated")
+        CONFIRMED = "confirmed", _("translation confirmed")
+        SOURCE_RESTORED = "source-restored", _("source text put back")
+        LOADED = "loaded", _("loaded from the seed")
+
+    content_type = models.ForeignKey(
+        ContentType, models.CASCADE, related_name="+", verbose_name=_("content type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    field = models.CharField(_("field"), max_length=100)
+    language = models.CharField(_("language"), max_length=10)
+    source_language = models.CharField(_("changed language"), max_length=10)
+    source_before = models.TextField(_("text when last confirmed"), blank=True)
+    source_after = models.TextField(_("text now"), blank=True)
+    since = models.DateTimeField(_("since"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=20, choices=Resolution.choices, blank=True
+    )
+
+    objects = TranslationCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["since", "pk"]
+        verbose_name = _("translation check")
+        verbose_name_plural = _("translation checks")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="wic_translationcheck_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id} {self.field} [{self.language}]"

@@ -38,10 +38,25 @@ def content_apps():
     ]
 
 
+def content_models(*, proxies=False):
+    """Every content model of the content apps; proxies (Forum) only if asked: they share
+    their rows with their concrete model."""
+    for config in content_apps():
+        for model in config.get_models():
+            if is_content_model(model) and (proxies or not model._meta.proxy):
+                yield model
+
+
 def published_q(prefix=""):
     """The rows visible to the public, as a condition (across `prefix`, a relation path)."""
     lookup = f"{prefix}__" if prefix else ""
     return Q(**{f"{lookup}is_published": True})
+
+
+def is_public(values):
+    """The Python twin of `published_q()`: whether a row with these field values (a dict by
+    attribute name, as a version or a snapshot holds them) is visible to the public."""
+    return bool(values.get("is_published"))
 
 
 class Audience:

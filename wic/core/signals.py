@@ -54,4 +54,6 @@ def connect():
     for config in content_apps():
         for model in config.get_models(include_auto_created=True):
             watch(model)
+    # Rows shown on public pages that are not content: the public change log's.
+    watch(apps.get_model("wic", "PublicChange"))
     post_migrate.connect(migrated, sender=apps.get_app_config("wic"), dispatch_uid="wic-cache")

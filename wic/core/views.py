@@ -1,5 +1,5 @@
-"""Site-wide pages that belong to no app (search, robots.txt, favicon.ico), and the mixins
-that the content apps' public views share."""
+"""Site-wide pages that belong to no app (search, the change log, robots.txt, favicon.ico),
+and the mixins that the content apps' public views share."""
 
 import functools
 from pathlib import Path
@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
-from . import cache, search
+from . import cache, changelog, search
 from .keywords import KeywordField
+from .models import PublicChange
 from .publication import Audience
 
 
@@ -122,3 +123,21 @@ def favicon(request):
     response = HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+class ChangeLogView(ForgivingPaginationMixin, ListView):
+    """`/<lang>/changes/`: what the site changed in its published content, newest first
+    (wic/core/changelog.py). Never an editor's name, never an unpublished item, never a text:
+    the fields that changed and their languages."""
+
+    template_name = "wic/changes.html"
+    context_object_name = "changes"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return PublicChange.objects.visible().select_related("content_type")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = changelog.with_items(context["changes"])
+        return context

@@ -7,6 +7,10 @@ database; `make run` and `make seed` never do. It lives in `outcomes` because it
 both apps: outcomes may import events (never the reverse), and `wic` holds nothing
 conference-specific. One command also means one transaction and one `--replace`.
 
+It records nothing in the editorial history (wic/core/history.py): its rows are bulk-inserted
+(no signals) into the benchmark's throw-away database, where a version of each would only
+slow the set-up and weigh on the measured database.
+
 Every copy is unmistakable: `source` is "synthetic benchmark data", slugs start with `syn-`,
 Chinese text starts with "［合成］" and English text with "[Synthetic] ". Copies are published
 so that pages show them.

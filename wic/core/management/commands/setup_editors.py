@@ -2,9 +2,13 @@
 
 Idempotent: run it after every migrate (`make run` does). Editors may add, change, delete
 and view every model of the content apps, proxies (Forum) and inline rows (roles, sections)
-included, and nothing else: not users, groups, content types, sessions or the admin log.
+included; view, change (the note to readers) and delete the entries of the public change log;
+and nothing else: not users, groups, content types, sessions, the admin log or the history's
+own tables. The history pages (see, compare, restore, recover) ask for the content model's
+own permissions (wic/core/history_admin.py), so they need nothing more.
 """
 
+from django.apps import apps
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -17,6 +21,8 @@ from wic.core.publication import content_apps
 
 EDITORS_GROUP = "Editors"
 ACTIONS = ["add", "change", "delete", "view"]
+# Models of the shared app that editors look after, and what they may do with them.
+SHARED = {"wic.PublicChange": ["change", "delete", "view"]}
 
 
 def editor_permissions():
@@ -28,12 +34,17 @@ def editor_permissions():
             content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
             codenames = [get_permission_codename(action, model._meta) for action in ACTIONS]
             wanted |= Q(content_type=content_type, codename__in=codenames)
+    for label, actions in SHARED.items():
+        model = apps.get_model(label)
+        content_type = ContentType.objects.get_for_model(model)
+        codenames = [get_permission_codename(action, model._meta) for action in actions]
+        wanted |= Q(content_type=content_type, codename__in=codenames)
     return Permission.objects.filter(wanted)
 
 
 def setup_editors():
     """Create or update the group; returns it."""
-    for config in content_apps():
+    for config in [*content_apps(), apps.get_app_config("wic")]:
         # Normally made by migrate's post_migrate signal; made here too so that the group
         # is never silently short of a permission.
         create_permissions(config, verbosity=0)
