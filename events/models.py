@@ -28,10 +28,11 @@ class Organization(ContentModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     url = models.URLField(_("website"), blank=True)
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["sort_order", "pk"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        constraints = ContentModel.Meta.constraints
 
     def __str__(self):
         return self.name or self.slug
@@ -50,10 +51,11 @@ class Person(ContentModel):
         verbose_name=_("organization"),
     )
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["sort_order", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = ContentModel.Meta.constraints
 
     def __str__(self):
         return self.name or self.slug
@@ -98,11 +100,12 @@ class Edition(ContentModel):
         verbose_name=_("hosts and co-organizers"),
     )
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["-year"]
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
         constraints = [
+            *ContentModel.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="events_edition_ends_after_start",
@@ -122,6 +125,7 @@ class Edition(ContentModel):
         return reverse("events:edition-home", args=[self.year])
 
     def clean(self):
+        super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date must not be before the start date.")})
 
@@ -181,11 +185,12 @@ class KeyFigure(ContentModel):
     label = models.CharField(_("label"), max_length=120)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["edition", "sort_order", "pk"]
         verbose_name = _("key figure")
         verbose_name_plural = _("key figures")
         constraints = [
+            *ContentModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["edition", "slug"], name="events_keyfigure_unique_slug"
             ),
@@ -212,11 +217,12 @@ class Venue(ContentModel):
     description = models.TextField(_("description"), blank=True)
     area_m2 = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["sort_order", "pk"]
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
         constraints = [
+            *ContentModel.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")), name="events_venue_not_own_parent"
             ),
@@ -226,6 +232,7 @@ class Venue(ContentModel):
         return self.name or self.slug
 
     def clean(self):
+        super().clean()
         ancestor = self.parent
         while ancestor is not None:
             if self.pk is not None and ancestor.pk == self.pk:
@@ -243,11 +250,12 @@ class Track(ContentModel):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["edition", "sort_order", "pk"]
         verbose_name = _("track")
         verbose_name_plural = _("tracks")
         constraints = [
+            *ContentModel.Meta.constraints,
             models.UniqueConstraint(fields=["edition", "slug"], name="events_track_unique_slug"),
         ]
 
@@ -327,11 +335,12 @@ class Session(ContentModel):
         verbose_name=_("speakers"),
     )
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["date", "starts_at", "sort_order", "pk"]
         verbose_name = _("programme item")
         verbose_name_plural = _("programme items")
         constraints = [
+            *ContentModel.Meta.constraints,
             models.UniqueConstraint(fields=["edition", "slug"], name="events_session_unique_slug"),
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(starts_at__isnull=False),
@@ -352,6 +361,7 @@ class Session(ContentModel):
         return reverse("events:session-detail", args=[self.edition.year, self.slug])
 
     def clean(self):
+        super().clean()
         if self.ends_at and not self.starts_at:
             raise ValidationError({"starts_at": _("Give a start time when there is an end time.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -464,10 +474,11 @@ class Milestone(ContentModel):
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"))
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = [F("date").asc(nulls_last=True), "sort_order", "pk"]
         verbose_name = _("timeline item")
         verbose_name_plural = _("timeline items")
+        constraints = ContentModel.Meta.constraints
 
     def __str__(self):
         return self.title or str(self.pk)
@@ -513,11 +524,12 @@ class Highlight(ContentModel):
     )
     video_url = models.URLField(_("video link"), blank=True)
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["edition", "category", "number", "sort_order", "pk"]
         verbose_name = _("highlight")
         verbose_name_plural = _("highlights")
         constraints = [
+            *ContentModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["edition", "category", "number"],
                 condition=Q(number__isnull=False),

@@ -47,11 +47,12 @@ class Document(ContentModel):
         validators=[validate_image],
     )
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["edition", "sort_order", "released_on", "pk"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [
+            *ContentModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["edition", "slug"], name="outcomes_document_unique_slug"
             ),
@@ -72,11 +73,12 @@ class DocumentSection(ContentModel):
     heading = models.CharField(_("heading"), max_length=300)
     body = models.TextField(_("text"), blank=True)
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["document", "number"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         constraints = [
+            *ContentModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["document", "number"], name="outcomes_documentsection_unique_number"
             ),
@@ -95,10 +97,11 @@ class Field(ContentModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["sort_order", "pk"]
         verbose_name = _("technology field")
         verbose_name_plural = _("technology fields")
+        constraints = ContentModel.Meta.constraints
 
     def __str__(self):
         return self.name or self.slug
@@ -136,11 +139,12 @@ class Achievement(ContentModel):
     summary = models.TextField(_("summary"))
     description = models.TextField(_("description"), blank=True)
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["edition", "sort_order", "pk"]
         verbose_name = _("achievement")
         verbose_name_plural = _("achievements")
         constraints = [
+            *ContentModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["edition", "slug"], name="outcomes_achievement_unique_slug"
             ),
@@ -193,10 +197,11 @@ class PressEvaluation(ContentModel):
         help_text=_("The language the quote was first published in, if known."),
     )
 
-    class Meta:
+    class Meta(ContentModel.Meta):
         ordering = ["edition", "sort_order", "pk"]
         verbose_name = _("press evaluation")
         verbose_name_plural = _("press evaluations")
+        constraints = ContentModel.Meta.constraints
 
     def __str__(self):
         text = self.quote or ""

@@ -10,7 +10,7 @@ from events.sitemaps import sitemaps as events_sitemaps
 from outcomes.sitemaps import sitemaps as outcomes_sitemaps
 from wic.core.feeds import ChangeLogFeed
 from wic.core.media import serve_media
-from wic.core.views import ChangeLogView, RobotsView, SearchView, favicon
+from wic.core.views import ChangeLogView, RobotsView, SearchView, SharedPreviewView, favicon
 
 sitemaps = {**events_sitemaps, **outcomes_sitemaps}
 
@@ -39,6 +39,8 @@ urlpatterns += i18n_patterns(
     path("search/", SearchView.as_view(), name="search"),
     path("changes/", ChangeLogView.as_view(), name="changes"),
     path("changes/feed/", ChangeLogFeed(), name="changes-feed"),
+    # A reviewer's preview of one item (wic/core/drafts.py): never cached, never indexed.
+    path("preview/<str:token>/", SharedPreviewView.as_view(), name="share-preview"),
     path("", include("events.urls")),
     path("", include("outcomes.urls")),
 )

@@ -135,14 +135,18 @@ def test_editor_may_not_manage_users_or_groups(editor_client, url):
 
 
 @pytest.mark.django_db
-def test_admin_index_lists_only_the_content_apps_and_the_change_log_for_an_editor(
+def test_admin_index_lists_only_the_content_apps_the_change_log_drafts_and_share_links(
     editor_client,
 ):
     response = editor_client.get(reverse("admin:index"), **EN)
 
     apps = {app["app_label"]: app for app in response.context["app_list"]}
     assert list(apps) == ["events", "outcomes", "wic"]
-    assert [model["object_name"] for model in apps["wic"]["models"]] == ["PublicChange"]
+    assert [model["object_name"] for model in apps["wic"]["models"]] == [
+        "Draft",
+        "PublicChange",
+        "ShareLink",
+    ]
 
 
 @pytest.mark.django_db
@@ -216,6 +220,9 @@ def test_editors_group_has_exactly_the_content_and_change_log_permissions():
     }
     # The public change log: the note to readers reworded, an entry deleted; never added.
     expected |= {"wic.change_publicchange", "wic.delete_publicchange", "wic.view_publicchange"}
+    # Pending drafts rescheduled or discarded, share links revoked; both made on item forms.
+    expected |= {"wic.change_draft", "wic.delete_draft", "wic.view_draft"}
+    expected |= {"wic.change_sharelink", "wic.view_sharelink"}
     granted = {
         f"{p.content_type.app_label}.{p.codename}"
         for p in group.permissions.select_related("content_type")

@@ -32,7 +32,7 @@ def test_setup_editors_is_idempotent_and_removes_extra_permissions():
 
     assert Group.objects.filter(name="Editors").count() == 1
     assert set(group.permissions.values_list("pk", flat=True)) == first
-    assert output == "Group “Editors”: 75 permissions on the site's content.\n"
+    assert output == "Group “Editors”: 80 permissions on the site's content.\n"
 
 
 @pytest.mark.django_db

@@ -151,6 +151,11 @@ def test_editor_has_only_content_permissions_in_effect(editor):
         "wic.change_publicchange",
         "wic.delete_publicchange",
         "wic.view_publicchange",
+        "wic.change_draft",
+        "wic.delete_draft",
+        "wic.view_draft",
+        "wic.change_sharelink",
+        "wic.view_sharelink",
     }
     assert not editor.has_module_perms("auth")
     assert not editor.has_module_perms("axes")
@@ -161,8 +166,9 @@ def test_editor_has_only_content_permissions_in_effect(editor):
 
 
 def content_permissions():
-    """Add/change/delete/view of every model of the content apps (proxies included), and
-    change/delete/view of the public change log, built here independently of setup_editors."""
+    """Add/change/delete/view of every model of the content apps (proxies included),
+    change/delete/view of the public change log and of pending drafts, change/view of share
+    links, built here independently of setup_editors."""
     expected = set()
     for app_label in ("events", "outcomes"):
         for model in apps.get_app_config(app_label).get_models():
@@ -174,6 +180,9 @@ def content_permissions():
     expected |= {
         ("wic", "publicchange", f"{action}_publicchange") for action in ("change", "delete", "view")
     }
+    # Pending drafts: reschedule, discard; share links: revoke. Both are made on item forms.
+    expected |= {("wic", "draft", f"{action}_draft") for action in ("change", "delete", "view")}
+    expected |= {("wic", "sharelink", f"{action}_sharelink") for action in ("change", "view")}
     return expected
 
 
@@ -187,7 +196,7 @@ def test_editors_group_holds_exactly_the_content_permissions():
     group = setup_editors()
 
     assert group_permissions(group) == content_permissions()
-    assert len(content_permissions()) == 75
+    assert len(content_permissions()) == 80
 
 
 def test_editors_group_holds_no_permission_of_auth_axes_admin_log_contenttypes_sessions():

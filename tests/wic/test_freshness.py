@@ -15,28 +15,15 @@ from outcomes.models import Document
 from tests.factories import (
     make_document,
     make_edition,
-    make_editor,
     make_key_figure,
     make_section,
     make_session,
 )
 from tests.html import elements, form_data, texts
-from tests.wic.admin_pages import EN, changelist_titles, english
+from tests.wic.admin_pages import EN, changelist_titles
 from wic.core.models import PublicChange, TranslationCheck
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    return make_editor(username="alice")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    english(client)
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

@@ -27,7 +27,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from events.models import Edition
 from tests.factories import make_editor
+from wic.core import drafts
 
 pytestmark = pytest.mark.django_db
 
@@ -178,13 +180,16 @@ def resolve_path(path):
 
 
 def valid_values(client):
-    """For each view name, path parameters that give a real page: the seed's year, and
-    the first page of that view in the sitemap."""
+    """For each view name, path parameters that give a real page: the seed's year, the first
+    page of that view in the sitemap, a share link's token."""
     values = {}
     for path in sitemap_urls(client):
         match = resolve_path(path)
         kwargs = {key: str(value) for key, value in match.kwargs.items()}
         values.setdefault(match.view_name, {"year": "2018", **kwargs})
+    # A reviewer's preview (no page of the sitemap): a share link of the first edition.
+    link = drafts.create_share_link(Edition.objects.order_by("pk").first(), None)
+    values["share-preview"] = {"token": drafts.share_token(link)}
     return defaultdict(lambda: {"year": "2018"}, values)
 
 

@@ -33,18 +33,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor():
-    return make_editor(username="alice", first_name="Alice", last_name="Wang")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    english(client)
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def forum():
     forum = make_session(
         kind=Session.Kind.FORUM,

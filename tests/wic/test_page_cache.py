@@ -5,11 +5,9 @@ import json
 import logging
 import re
 import socket
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
@@ -40,20 +38,6 @@ pytestmark = pytest.mark.django_db
 
 NAME_ZH = "第五届世界互联网大会"
 NAME_EN = "The 5th World Internet Conference"
-
-
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    """The page cache on, in the configured backend, with nothing in it from other tests."""
-    settings.PAGE_CACHE = True
-    backend = settings.CACHES["default"]
-    if backend["BACKEND"] == "wic.core.cache.PageFileCache":
-        settings.CACHES = {"default": {**backend, "LOCATION": str(tmp_path / "cache")}}
-    else:  # Redis (the PostgreSQL + Redis run): a key space of its own
-        settings.CACHES = {"default": {**backend, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
-    page_cache_module.guard.down_until = 0.0
-    yield caches["default"]
-    page_cache_module.guard.down_until = 0.0
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import uuid
 
 import brotli
 import pytest
-from django.core.cache import caches
 
 from events.models import Session
 from outcomes.models import Document
@@ -30,17 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def page_cache(settings, tmp_path):
-    settings.PAGE_CACHE = True
+def page_cache(page_cache, settings):
     settings.PAGE_CACHE_RATE_LIMIT = "0/60"  # its counters would count as entries
-    backend = settings.CACHES["default"]
-    if backend["BACKEND"] == "wic.core.cache.PageFileCache":
-        settings.CACHES = {"default": {**backend, "LOCATION": str(tmp_path / "cache")}}
-    else:  # Redis (the PostgreSQL + Redis run): a key space of its own
-        settings.CACHES = {"default": {**backend, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
-    page_cache_module.guard.down_until = 0.0
-    yield caches["default"]
-    page_cache_module.guard.down_until = 0.0
+    return page_cache
 
 
 @pytest.fixture

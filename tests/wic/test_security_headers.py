@@ -5,7 +5,6 @@ public pages that need no inline script or style, so that the policy can forbid 
 
 import io
 import re
-import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from csp.constants import NONCE
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -184,20 +182,6 @@ def test_upload_origins_can_be_added_to_img_src(monkeypatch):
 
 
 # --- The page cache -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    """The page cache on (tests/conftest.py turns it off), empty, in the configured backend."""
-    settings.PAGE_CACHE = True
-    backend = settings.CACHES["default"]
-    if backend["BACKEND"] == "wic.core.cache.PageFileCache":
-        settings.CACHES = {"default": {**backend, "LOCATION": str(tmp_path / "cache")}}
-    else:  # Redis (the PostgreSQL + Redis run): a key space of its own
-        settings.CACHES = {"default": {**backend, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
-    page_cache_module.guard.down_until = 0.0
-    yield caches["default"]
-    page_cache_module.guard.down_until = 0.0
 
 
 def test_a_page_from_the_cache_carries_the_policy_and_headers(client, page_cache, edition):

@@ -2,14 +2,11 @@
 (wic.core.middleware.SessionPrivacyMiddleware), so that no shared cache in front of the site
 keeps an editor's page with its drafts; anonymous visitors' pages stay public and cached."""
 
-import uuid
-
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import caches
 
+from tests.conftest import turn_page_cache_on
 from tests.factories import make_edition, make_editor, make_session
-from wic.core import cache as page_cache_module
 from wic.core.cache import CACHE_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +26,7 @@ def is_private(response):
 def page_cache(request, settings, tmp_path):
     """Every test twice: the page cache off (as in tests/conftest.py) and on."""
     if request.param == "cache on":
-        settings.PAGE_CACHE = True
-        backend = settings.CACHES["default"]
-        if backend["BACKEND"] == "wic.core.cache.PageFileCache":
-            settings.CACHES = {"default": {**backend, "LOCATION": str(tmp_path / "cache")}}
-        else:  # Redis (the PostgreSQL + Redis run): a key space of its own
-            settings.CACHES = {"default": {**backend, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
-        page_cache_module.guard.down_until = 0.0
-        caches["default"].clear()
+        turn_page_cache_on(settings, tmp_path).clear()
     return request.param == "cache on"
 
 

@@ -14,7 +14,7 @@ import logging
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, model_ngettext
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
@@ -24,20 +24,31 @@ from django.db.models.fields.files import FieldFile
 from django.forms.boundfield import BoundField
 from django.forms.models import InlineForeignKeyField
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from js_asset import Media
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 from modeltranslation.utils import build_localized_fieldname
 
-from wic.core import changelog, diff, freshness, history, locking, translation_status, uploads
+from wic.core import (
+    changelog,
+    diff,
+    drafts,
+    freshness,
+    history,
+    locking,
+    translation_status,
+    uploads,
+)
+from wic.core.drafts_admin import DraftAdminMixin, kept_aside
 from wic.core.history_admin import HistoryAdminMixin
 from wic.core.i18n import LANGUAGES, language_columns
 from wic.core.models import PublicChange
+from wic.core.publication import published_q
 from wic.core.rich_text import KeepUnchangedRichTextMixin, RichTextFormField, RichTextWidget
 
 logger = logging.getLogger(__name__)
@@ -315,7 +326,7 @@ class EditLockAdminMixin:
     """Saves the main object with its version checked (wic/core/locking.py) and lists the
     conflicts of the form and of its inline rows above the form."""
 
-    change_form_template = "admin/wic/change_form.html"
+    change_form_template = "admin/wic/content_change_form.html"
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The form checks the version when it validates, and the save checks it again, in
@@ -353,12 +364,7 @@ class PublicPageMixin:
     """
 
     def view_on_site(self, obj):
-        if not hasattr(obj, "get_absolute_url"):
-            return None
-        try:
-            return obj.get_absolute_url()
-        except NoReverseMatch:
-            return None
+        return drafts.public_url(obj)
 
 
 class RichTextAdminMixin:
@@ -478,6 +484,56 @@ class UploadFailureAdminMixin:
         return UploadNotStoredForm
 
 
+def _local(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def publication_state(obj, now=None):
+    """How an item stands with visitors, in words: public, scheduled, ended, not published."""
+    now = now or timezone.now()
+    if not obj.is_published:
+        return gettext("Not published")
+    if obj.publish_at and obj.publish_at > now:
+        return gettext("Scheduled: public from %(when)s") % {"when": _local(obj.publish_at)}
+    if obj.unpublish_at and obj.unpublish_at <= now:
+        return gettext("Ended on %(when)s") % {"when": _local(obj.unpublish_at)}
+    if obj.unpublish_at:
+        return gettext("Public until %(when)s") % {"when": _local(obj.unpublish_at)}
+    return gettext("Public")
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    """Items by how they stand with visitors now (wic.core.publication's rule)."""
+
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("public", _("public now")),
+            ("scheduled", _("scheduled to appear")),
+            ("ending", _("scheduled to end")),
+            ("ended", _("ended")),
+            ("unpublished", _("not published")),
+            ("draft", _("with a pending draft")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = models.Q(is_published=True)
+        conditions = {
+            "public": published_q(now=now),
+            "scheduled": published & models.Q(publish_at__gt=now),
+            "ending": published_q(now=now) & models.Q(unpublish_at__gt=now),
+            "ended": published & models.Q(unpublish_at__lte=now),
+            "unpublished": models.Q(is_published=False),
+            "draft": models.Exists(drafts.drafts_of(queryset.model)),
+        }
+        if self.value() in conditions:
+            return queryset.filter(conditions[self.value()])
+        return None
+
+
 class TranslationStatusFilter(admin.SimpleListFilter):
     title = _("translation")
     parameter_name = "translation"
@@ -503,16 +559,20 @@ class TranslationStatusFilter(admin.SimpleListFilter):
 
 
 class ContentChangeList(ChangeList):
-    """Each row knows in which languages a translation may be out of date (the list's
+    """Each row knows whether a draft of it is pending and when it is to be published (the
+    publication column), and in which languages a translation may be out of date (the
     translation column), in the list's own query."""
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
+        pending = drafts.drafts_of(self.model)
         return queryset.annotate(
+            wic_draft=models.Exists(pending),
+            wic_draft_publish_at=models.Subquery(pending.values("publish_at")[:1]),
             **{
                 stale_attribute(language): freshness.stale_exists(self.model, language)
                 for language in LANGUAGES
-            }
+            },
         )
 
 
@@ -521,6 +581,9 @@ def stale_attribute(language):
 
 
 class ContentAdmin(
+    # First: a draft or a preview leaves the change view by an exception that rolls back
+    # what the mixins after it opened (wic/core/drafts_admin.py).
+    DraftAdminMixin,
     UploadFailureAdminMixin,
     EditLockAdminMixin,  # inside the upload mixin: its save_model wraps the checked save
     # Inside both: each run of the change view they make is one editorial action (one
@@ -544,7 +607,14 @@ class ContentAdmin(
     list_per_page = 50
     # The layout every change form shares; the other fields come first, in model order.
     # "Translated by this site": which texts public pages mark (wic/core/site_translation.py).
-    publication_fields = ["is_published", "sort_order", "translation_status", "site_translated"]
+    publication_fields = [
+        "is_published",
+        "publish_at",
+        "unpublish_at",
+        "sort_order",
+        "translation_status",
+        "site_translated",
+    ]
     editorial_fields = ["source", "created_at", "updated_at"]
     only_on_change = {"translation_status", "created_at", "updated_at"}
 
@@ -558,7 +628,52 @@ class ContentAdmin(
             current.note = form.notes_to_readers()
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "is_published", "translation_status"]
+        return [*super().get_list_display(request), "publication", "translation_status"]
+
+    @admin.display(description=_("publication"), ordering="is_published")
+    def publication(self, obj):
+        state = publication_state(obj)
+        if not getattr(obj, "wic_draft", False):
+            return state
+        if obj.wic_draft_publish_at:
+            draft = gettext("draft to be published on %(when)s") % {
+                "when": _local(obj.wic_draft_publish_at)
+            }
+        else:
+            draft = gettext("draft pending")
+        return format_html('{} <span class="wic-draft-badge">{}</span>', state, draft)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not {"is_published", "publish_at", "unpublish_at"} & set(form.changed_data):
+            return
+        if kept_aside(request):
+            return  # not saved: kept as a draft, or shown in a preview
+        now = timezone.now()
+        if obj.publish_at and not obj.is_published:
+            self.message_user(
+                request,
+                gettext(
+                    "Not published: the publication time takes effect once “published” is ticked."
+                ),
+                messages.WARNING,
+            )
+        elif obj.is_published and obj.publish_at and obj.publish_at <= now:
+            if "publish_at" in form.changed_data:
+                self.message_user(
+                    request,
+                    gettext(
+                        "The publication time you gave, %(when)s, has passed: it is public now."
+                    )
+                    % {"when": _local(obj.publish_at)},
+                    messages.WARNING,
+                )
+        elif obj.is_published:
+            # Translators: e.g. "Scheduled: public from 8 Nov 2018, 09:00 (Beijing time)."
+            self.message_user(
+                request,
+                gettext("%(state)s (Beijing time).") % {"state": publication_state(obj, now)},
+            )
 
     def get_search_fields(self, request):
         """`search_fields` name fields plainly (`title`, `organization__name`); a translated
@@ -570,7 +685,7 @@ class ContentAdmin(
         ]
 
     def get_list_filter(self, request):
-        return [*super().get_list_filter(request), "is_published", TranslationStatusFilter]
+        return [*super().get_list_filter(request), PublicationFilter, TranslationStatusFilter]
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

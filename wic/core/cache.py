@@ -58,13 +58,13 @@ from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Now
 from django.dispatch import receiver
 from django.http import HttpResponse, QueryDict
 from django.template import loader
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_request
@@ -277,11 +277,15 @@ class PageTags:
     def __init__(self):
         self.tables = set()
         self.rows = set()
+        self.scheduled = set()  # tables read whose rows have a publication window
         self.narrowed = None  # the table whose one row is being read by key, if any
         self.watched = watched_tables()
+        self.with_windows = windowed_models()
 
     def __call__(self, execute, sql, params, many, context):
         for name in _QUOTED_NAME.findall(sql):
+            if name in self.with_windows:
+                self.scheduled.add(name)
             if name in self.watched and name != self.narrowed:
                 self.tables.add(name)
         return execute(sql, params, many, context)
@@ -301,6 +305,63 @@ class PageTags:
 
     def all(self):
         return self.tables | self.rows
+
+
+class Schedule:
+    """When the pages that read a table next change by the clock alone: the next start or end
+    of a publication window of its rows (`publish_at`, `unpublish_at`), which no save marks.
+
+    A page is stored with the earliest such time of the tables it read (`valid_until`) and is
+    not served from then on: the next request renders it under the rule of that moment. Each
+    process remembers the times per table until the content's clock moves (a save may have
+    set a window) or the time has come, so a render costs a query per table at most after a
+    change.
+    """
+
+    def __init__(self):
+        self.known = {}  # table -> next moment (None: none to come)
+        self.clock = None
+        self.lock = threading.Lock()
+
+    def next_change(self, tables, version, now, using=DEFAULT_DB_ALIAS):
+        """The earliest window start or end after `now` among the rows of `tables`, or None."""
+        models = windowed_models()
+        with self.lock:
+            if self.clock != (version.epoch, version.number):
+                self.known, self.clock = {}, (version.epoch, version.number)
+            moments = []
+            for table in tables:
+                if table not in models:
+                    continue
+                moment = self.known.get(table, _UNKNOWN)
+                if moment is _UNKNOWN or (moment is not None and moment <= now):
+                    rows = models[table]._base_manager.using(using)
+                    found = rows.aggregate(
+                        start=Min("publish_at", filter=Q(publish_at__gt=now)),
+                        end=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+                    )
+                    moment = min((m for m in found.values() if m is not None), default=None)
+                    self.known[table] = moment
+                if moment is not None:
+                    moments.append(moment)
+            return min(moments, default=None)
+
+
+@functools.cache
+def windowed_models():
+    """{table: model} of the models whose rows have a publication window."""
+    from .publication import SCHEDULE_FIELDS
+
+    return {
+        model._meta.db_table: model
+        for model in apps.get_models()
+        if not model._meta.proxy
+        and all(name in {f.name for f in model._meta.concrete_fields} for name in SCHEDULE_FIELDS)
+    }
+
+
+_UNKNOWN = object()
+schedule = Schedule()
 
 
 def read_by_key(request, model, lookup):
@@ -598,19 +659,23 @@ class CachedPage(NamedTuple):
     bodies: dict  # {None: identity body, "br": …, "gzip": …}
     epoch: str
     tags: dict  # {tag: version}
+    valid_until: float = None  # a publication window opens or closes then (Schedule)
 
     @classmethod
-    def of(cls, response, epoch, tags):
+    def of(cls, response, epoch, tags, valid_until=None):
         headers = tuple((k, v) for k, v in response.items() if k != CACHE_HEADER)
-        return cls(headers, {None: response.content, **compress(response.content)}, epoch, tags)
+        bodies = {None: response.content, **compress(response.content)}
+        return cls(headers, bodies, epoch, tags, valid_until)
 
     @property
     def size(self):
         return sum(len(body) for body in self.bodies.values())
 
     def is_current(self, versions):
-        return self.epoch == versions.epoch and all(
-            versions.version(tag) == version for tag, version in self.tags.items()
+        return (
+            self.epoch == versions.epoch
+            and (self.valid_until is None or time.time() < self.valid_until)
+            and all(versions.version(tag) == version for tag, version in self.tags.items())
         )
 
     def response(self, request):
@@ -755,9 +820,18 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.rate_limit = RateLimit(settings.PAGE_CACHE_RATE_LIMIT)
+        from .drafts import due_drafts  # drafts read models: imported once apps are ready
+
+        self.due_drafts = due_drafts
         release()  # computed once per process, before the first request
 
     def __call__(self, request):
+        # Read the clock before the view reads the content: a page stored with the versions
+        # of this reading is then at least as new as they are, never older. A draft due for
+        # publication (wic/core/drafts.py) is published first, by whichever request comes.
+        version = content_version()
+        if version is not None and self.due_drafts.publish_due(version):
+            version = content_version()
         if not is_anonymous_public_request(request):
             return self.get_response(request)
         try:
@@ -767,9 +841,6 @@ class PageCacheMiddleware:
         page.apply(request)
         if not settings.PAGE_CACHE:
             return self.compressed(request, self.get_response(request))
-        # Read the clock before the view reads the content: a page stored with the versions
-        # of this reading is then at least as new as they are, never older.
-        version = content_version()
         if version is None:
             return self.get_response(request)
         tag_versions.refresh(version)
@@ -841,6 +912,7 @@ class PageCacheMiddleware:
         process's memory of pages rendered for free text) when it may be."""
         tags = PageTags()
         request.page_tags = tags
+        started = timezone.now()  # the moment the page's rows are judged public at
         with connections[DEFAULT_DB_ALIAS].execute_wrapper(tags):
             response = self.get_response(request)
         if not is_cacheable_response(response):
@@ -854,7 +926,11 @@ class PageCacheMiddleware:
                 tag_versions.refresh(now)
                 versions = tag_versions.current(tags.all())
                 if max(versions.values(), default=0) <= version.number:
-                    cached = CachedPage.of(response, version.epoch, versions)
+                    # Judged at `started`: a window opening during the render ends it at once.
+                    until = schedule.next_change(tags.scheduled, now, started)
+                    cached = CachedPage.of(
+                        response, version.epoch, versions, until and until.timestamp()
+                    )
                     if shared:
                         guard.call("set", page.key, cached, settings.PAGE_CACHE_SECONDS)
                         local_pages.put(page.key, cached)
@@ -876,6 +952,7 @@ class PageCacheMiddleware:
             or response.cookies
             or response.has_header("Content-Encoding")
             or response.status_code != 200
+            or "private" in response.get("Cache-Control", "")  # e.g. a share link's preview
         ):
             return response
         bodies = compress(response.content)

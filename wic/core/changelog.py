@@ -89,10 +89,15 @@ def _add_fields(fields, part, model, before, after, owner_field=None):
 
 
 def _write(change, model, pk, entry):
-    obj = model._base_manager.filter(published_q(), pk=pk).first()
-    if obj is None:
+    obj = model._base_manager.filter(pk=pk, is_published=True).first()
+    # An item scheduled to appear is logged as changed when it appears (the log shows no
+    # change before its time, PublicChange.objects.visible()).
+    at = max(change.at, obj.publish_at or change.at) if obj is not None else change.at
+    if obj is None or not is_public(vars(obj), now=at):
         return  # not public after the change: nothing for the log
-    was_public = entry["seen"] and entry["before"] is not None and is_public(entry["before"])
+    was_public = (
+        entry["seen"] and entry["before"] is not None and is_public(entry["before"], now=at)
+    )
     note = {lang: (change.note.get(lang) or "").strip() for lang in LANGUAGES}
     if was_public:
         if not entry["fields"] and not any(note.values()):
@@ -114,7 +119,7 @@ def _write(change, model, pk, entry):
         ]
         if kind == PublicChange.Kind.CHANGED
         else [],
-        changed_at=change.at,
+        changed_at=at,
     )
     for lang in LANGUAGES:
         with translation.override(lang):

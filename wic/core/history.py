@@ -43,7 +43,9 @@ from dataclasses import dataclass, field
 import reversion
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, models, router, transaction
 from django.db.models.deletion import Collector
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -309,6 +311,10 @@ def _describe_ours(data):
         return gettext("Restored the version of %(when)s.") % {"when": _when(data.get("when"))}
     if kind == "recovered":
         return gettext("Recovered after it was deleted.")
+    if kind == "draft-published":
+        return gettext("Published its draft.")
+    if kind == "draft-published-on-schedule":
+        return gettext("Published its draft at the time set.")
     return ""
 
 
@@ -630,13 +636,57 @@ def _restore_part(part, item, rows):
         if pk in now and plain_values(part.model, now[pk]) == state.values
     }
     versions = {pk: getattr(row, "edit_version", None) for pk, row in now.items()}
+    # A key another row holds now: a row that was never saved for good (a draft's new row,
+    # whose key SQLite may give again after the draft's save was rolled back) gets a new one.
+    taken = set(
+        part.model._base_manager.filter(pk__in=[pk for pk in rows if pk not in now]).values_list(
+            "pk", flat=True
+        )
+    )
     for pk, row in now.items():
         if pk not in same:
             row.delete()
     for pk, state in rows.items():
         if pk in same:
             continue
+        if pk in taken:
+            state.obj.pk = None
         if versions.get(pk) is not None:
             # An inline form opened before the restore must not find its version again.
             state.obj.edit_version = max(versions[pk], state.obj.edit_version or 0) + 1
         _insert(state, part.model)
+
+
+# --- An item's state kept aside (a draft) --------------------------------------------------------
+
+
+def serialized_state(model, pk):
+    """The item `pk` of `model` as it is now in the database, with its parts, as plain data
+    (Django's "python" serialization, JSON-safe): what a draft keeps (wic/core/drafts.py)."""
+    concrete = model._meta.concrete_model
+    rows = [concrete._base_manager.get(pk=pk)]
+    for part in parts(model):
+        rows += list(part.model._base_manager.filter(**{part.fk.attname: pk}).order_by("pk"))
+    data = serializers.serialize("python", rows, fields=None)
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def state_from_serialized(model, data):
+    """The ItemState of `serialized_state()` data, as a version would give it."""
+    concrete = model._meta.concrete_model
+    by_model = {part.model._meta.concrete_model: part for part in parts(model)}
+    row, part_rows = None, {part: {} for part in parts(model)}
+    for deserialized in serializers.deserialize("python", data, ignorenonexistent=True):
+        obj = deserialized.object
+        links = {
+            f.name: sorted(deserialized.m2m_data.get(f.name, []) or [])
+            for f in link_fields(type(obj))
+        }
+        state = RowState(obj.pk, obj, plain_values(type(obj), obj), links, str(obj))
+        if type(obj)._meta.concrete_model is concrete:
+            row = state
+        else:
+            part_rows[by_model[type(obj)._meta.concrete_model]][obj.pk] = state
+    for part in part_rows:
+        part_rows[part] = dict(sorted(part_rows[part].items(), key=lambda kv: _order(kv[1])))
+    return ItemState(None, concrete, row, part_rows)

@@ -42,6 +42,14 @@ CLASH = _lazy(
 )
 
 
+def admin_url(model_admin, name, *args):
+    """The address of one of `model_admin`'s pages: "change", "history", "compare"…"""
+    opts = model_admin.opts
+    return reverse(
+        f"{model_admin.admin_site.name}:{opts.app_label}_{opts.model_name}_{name}", args=args
+    )
+
+
 class HistoryAdminMixin:
     """History, compare, revert and recover for a content admin (see the module)."""
 
@@ -127,10 +135,7 @@ class HistoryAdminMixin:
         ]
 
     def _url(self, name, *args):
-        opts = self.opts
-        return reverse(
-            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{name}", args=args
-        )
+        return admin_url(self, name, *args)
 
     def _context(self, request, title, obj=None, **kwargs):
         return {

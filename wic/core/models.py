@@ -5,10 +5,18 @@ from functools import reduce
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .publication import PublishableQuerySet, content_models, published_q
+from .publication import (
+    SCHEDULE_FIELDS,
+    PublishableQuerySet,
+    content_models,
+    is_public,
+    published_q,
+)
 from .site_translation import SiteTranslatedField
 
 
@@ -21,6 +29,23 @@ class ContentModel(models.Model):
     """
 
     is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    # When it is published, it is public from `publish_at` (if given) until `unpublish_at`
+    # (if given): the rule is wic.core.publication.published_q(), applied when pages are read,
+    # so no process has to run at those times.
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Beijing time. Empty: public as soon as it is published."),
+    )
+    unpublish_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Beijing time. Empty: public until it is unpublished."),
+    )
     sort_order = models.IntegerField(_("sort order"), default=0)
     source = models.TextField(
         _("source"),
@@ -45,6 +70,28 @@ class ContentModel(models.Model):
 
     class Meta:
         abstract = True
+        # Content models keep this in their own Meta: `constraints = [*ContentModel.Meta
+        # .constraints, …]`.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(publish_at__isnull=True)
+                | models.Q(unpublish_at__isnull=True)
+                | models.Q(unpublish_at__gt=models.F("publish_at")),
+                name="%(app_label)s_%(class)s_unpublish_after_publish",
+                violation_error_message=_("The end of publication must come after its start."),
+            ),
+        ]
+
+    def clean(self):
+        if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError(
+                {"unpublish_at": _("The end of publication must come after its start.")}
+            )
+
+    @property
+    def is_public_now(self):
+        """Whether visitors see it now (the rule of wic.core.publication)."""
+        return is_public({name: getattr(self, name) for name in ("is_published", *SCHEDULE_FIELDS)})
 
 
 class ContentVersion(models.Model):
@@ -96,7 +143,10 @@ class SearchEntry(models.Model):
         "contenttypes.ContentType", models.CASCADE, verbose_name=_("content type")
     )
     object_id = models.BigIntegerField(_("object id"))
+    # The publication state of the row the text comes from, as published_q() reads it.
     is_published = models.BooleanField(_("published"), default=True)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    unpublish_at = models.DateTimeField(_("unpublish at"), null=True, blank=True)
     text = models.TextField(_("text"))
 
     class Meta:
@@ -111,15 +161,17 @@ class SearchEntry(models.Model):
 class PublicChangeQuerySet(models.QuerySet):
     def visible(self):
         """The changes of items the public can see now (the one rule, wic/core/publication.py):
-        a change of an item unpublished or deleted since is not shown."""
+        a change of an item unpublished or deleted since is not shown, nor that of an item
+        scheduled to appear before it does."""
+        now = timezone.now()
         terms = [
             models.Q(
                 content_type=ContentType.objects.get_for_model(model),
-                object_id__in=model._base_manager.filter(published_q()).values("pk"),
+                object_id__in=model._base_manager.filter(published_q(now=now)).values("pk"),
             )
             for model in content_models()
         ]
-        return self.filter(reduce(operator.or_, terms, models.Q(pk__in=[])))
+        return self.filter(reduce(operator.or_, terms, models.Q(pk__in=[])), changed_at__lte=now)
 
 
 class PublicChange(models.Model):
@@ -239,3 +291,92 @@ class TranslationCheck(models.Model):
 
     def __str__(self):
         return f"{self.content_type.model} {self.object_id} {self.field} [{self.language}]"
+
+
+class AboutAnItem(models.Model):
+    """A row about one content item of any kind (a draft of it, a share link to it), named as
+    it was when the row was written."""
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE, verbose_name=_("content type"))
+    object_id = models.BigIntegerField(_("object id"))
+    title = models.CharField(_("item"), max_length=300)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def model(self):
+        """The item's model (None if that model no longer exists)."""
+        return self.content_type.model_class()
+
+
+class Draft(AboutAnItem):
+    """Changes to a published item, kept aside while the public sees the item as it is
+    (wic/core/drafts.py): the item and the rows edited with it, as they will be once the draft
+    is published, in both languages. One draft per item."""
+
+    state = models.JSONField(_("state"))
+    # The edit version of the live item the draft started from: publishing it is refused if
+    # someone saved the item since (wic/core/locking.py), like a save.
+    base_version = models.PositiveIntegerField(_("based on edit version"))
+    publish_at = models.DateTimeField(
+        _("publish the draft at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Beijing time. Empty: the draft waits until an editor publishes it."),
+    )
+    # Why a scheduled publication could not happen (someone saved the item meanwhile).
+    problem = models.TextField(_("problem"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pending draft")
+        verbose_name_plural = _("pending drafts")
+        ordering = [models.F("publish_at").asc(nulls_last=True), "-updated_at"]  # scheduled first
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="wic_draft_one_per_item"
+            ),
+        ]
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def active(self):
+        """The links that still show their preview: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ShareLink(AboutAnItem):
+    """A link to the preview of one item for a reviewer without an account (wic/core/drafts.py):
+    read-only, expiring, revocable. Its address carries a signed reference to this row."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+        ordering = ["-created_at"]

@@ -19,6 +19,8 @@ through this module, so that "published" is decided in one place:
 from django.apps import apps
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 
 def is_content_model(model):
@@ -47,16 +49,40 @@ def content_models(*, proxies=False):
                 yield model
 
 
-def published_q(prefix=""):
-    """The rows visible to the public, as a condition (across `prefix`, a relation path)."""
+def published_q(prefix="", now=None):
+    """The rows visible to the public now, as a condition (across `prefix`, a relation path):
+    published, and within their publication window (`publish_at`, `unpublish_at`) if they
+    have one."""
     lookup = f"{prefix}__" if prefix else ""
-    return Q(**{f"{lookup}is_published": True})
+    now = now or timezone.now()
+    return (
+        Q(**{f"{lookup}is_published": True})
+        & (Q(**{f"{lookup}publish_at__isnull": True}) | Q(**{f"{lookup}publish_at__lte": now}))
+        & (Q(**{f"{lookup}unpublish_at__isnull": True}) | Q(**{f"{lookup}unpublish_at__gt": now}))
+    )
 
 
-def is_public(values):
+def is_public(values, now=None):
     """The Python twin of `published_q()`: whether a row with these field values (a dict by
-    attribute name, as a version or a snapshot holds them) is visible to the public."""
-    return bool(values.get("is_published"))
+    attribute name, as a version or a snapshot holds them) is visible to the public now."""
+    now = now or timezone.now()
+    publish_at, unpublish_at = (_moment(values.get(name)) for name in SCHEDULE_FIELDS)
+    return (
+        bool(values.get("is_published"))
+        and (publish_at is None or publish_at <= now)
+        and (unpublish_at is None or unpublish_at > now)
+    )
+
+
+# The fields of a publication window, on every content model (and on the search's index).
+SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
+
+
+def _moment(value):
+    """A datetime from a model's value or a plain one (an ISO string, as versions keep it)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value
 
 
 class Audience:

@@ -106,6 +106,8 @@ class SearchType:
                         content_type=content_type,
                         object_id=item.pk,
                         is_published=getattr(row, "is_published", True),
+                        publish_at=getattr(row, "publish_at", None),
+                        unpublish_at=getattr(row, "unpublish_at", None),
                         text=_text(row, columns),
                     )
                 )

@@ -54,6 +54,9 @@ def connect():
     for config in content_apps():
         for model in config.get_models(include_auto_created=True):
             watch(model)
-    # Rows shown on public pages that are not content: the public change log's.
+    # Rows shown on public pages that are not content: the public change log's. And drafts:
+    # no page shows them, but a saved draft moves the clock, so that each process looks
+    # again for the next one due (wic/core/drafts.py).
     watch(apps.get_model("wic", "PublicChange"))
+    watch(apps.get_model("wic", "Draft"))
     post_migrate.connect(migrated, sender=apps.get_app_config("wic"), dispatch_uid="wic-cache")

@@ -5,15 +5,17 @@ import functools
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView, TemplateView, View
 
-from . import cache, changelog, search
+from . import cache, changelog, drafts, search
 from .keywords import KeywordField
 from .models import PublicChange
 from .publication import Audience
@@ -141,3 +143,31 @@ class ChangeLogView(ForgivingPaginationMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["changes"] = changelog.with_items(context["changes"])
         return context
+
+
+class SharedPreviewView(View):
+    """`/<lang>/preview/<token>/`: the preview of one item for a reviewer without an account
+    (wic/core/drafts.py): its draft if it has one, nothing else unpublished. A link that is
+    forged, expired, revoked or whose item is gone gets a page that says so."""
+
+    def get(self, request, token):
+        try:
+            _link, model, item = drafts.shared_item(token)
+        except drafts.ShareLinkInvalid as invalid:
+            return self.invalid(request, invalid.reason)
+        response = drafts.preview(
+            request,
+            model,
+            item.pk,
+            request.LANGUAGE_CODE,
+            drafts.draft_of(item),
+            {code: drafts.share_path(token, code) for code, _name in settings.LANGUAGES},
+        )
+        return response if response is not None else self.invalid(request, "gone")
+
+    def invalid(self, request, reason):
+        status = 410 if reason in ("expired", "revoked") else 404
+        response = TemplateResponse(
+            request, "wic/share_link_invalid.html", {"reason": reason}, status=status
+        )
+        return drafts.mark_preview(response, request.LANGUAGE_CODE)

@@ -179,12 +179,15 @@ def language_links(context, home_only=False):
     `translate_url`, which resolves a prefixed path under the language of the request
     to `set_language`, not the page's, and so fails to switch.
     With `home_only` (the 404 page), or when the page has no URL in a language,
-    the link goes to that language's home page.
+    the link goes to that language's home page. A preview (wic/core/drafts.py) links to
+    the same preview in the languages it can be shown in, and to nothing else.
     """
     request = context.get("request")
+    preview = getattr(request, "wic_preview", None)
+    if preview is not None:
+        return [_language_link(code, url) for code, url in preview["language_urls"].items()]
     match = getattr(request, "resolver_match", None)
     query = request.GET.urlencode() if request is not None else ""
-    current = translation.get_language()
     links = []
     for code, _name in settings.LANGUAGES:
         url = None
@@ -194,17 +197,18 @@ def language_links(context, home_only=False):
                 url = _with_query(url, query)
         if url is None:
             url = _home_url(code)
-        info = translation.get_language_info(code)
-        links.append(
-            {
-                "code": code,
-                "bcp47": i18n.bcp47(code),
-                "name_local": info["name_local"],
-                "url": url,
-                "is_current": code == current,
-            }
-        )
+        links.append(_language_link(code, url))
     return links
+
+
+def _language_link(code, url):
+    return {
+        "code": code,
+        "bcp47": i18n.bcp47(code),
+        "name_local": translation.get_language_info(code)["name_local"],
+        "url": url,
+        "is_current": code == translation.get_language(),
+    }
 
 
 @register.simple_tag(takes_context=True)

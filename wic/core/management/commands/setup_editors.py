@@ -3,8 +3,8 @@
 Idempotent: run it after every migrate (`make run` does). Editors may add, change, delete
 and view every model of the content apps, proxies (Forum) and inline rows (roles, sections)
 included; view, change (the note to readers) and delete the entries of the public change log;
-and nothing else: not users, groups, content types, sessions, the admin log or the history's
-own tables. The history pages (see, compare, restore, recover) ask for the content model's
+view, reschedule and discard pending drafts; view and revoke share links; and nothing else:
+not users, groups, content types, sessions, the admin log or the history's own tables. The history pages (see, compare, restore, recover) ask for the content model's
 own permissions (wic/core/history_admin.py), so they need nothing more.
 """
 
@@ -22,7 +22,13 @@ from wic.core.publication import content_apps
 EDITORS_GROUP = "Editors"
 ACTIONS = ["add", "change", "delete", "view"]
 # Models of the shared app that editors look after, and what they may do with them.
-SHARED = {"wic.PublicChange": ["change", "delete", "view"]}
+SHARED = {
+    "wic.PublicChange": ["change", "delete", "view"],
+    # Pending drafts: change the time one is published at, discard one (wic/core/drafts.py).
+    "wic.Draft": ["change", "delete", "view"],
+    # Share links for reviewers: see who made which, revoke them.
+    "wic.ShareLink": ["change", "view"],
+}
 
 
 def editor_permissions():
