@@ -16,7 +16,7 @@ from events.models import Forum, Session, SessionSpeaker
 from tests.factories import make_edition, make_editor, make_person, make_session
 from tests.html import elements, form_data, text
 from tests.wic.admin_pages import EN, changelist_titles, english, management_form
-from wic.core import drafts, search
+from wic.core import drafts, history, search
 from wic.core.models import Draft, PublicChange, ShareLink
 
 pytestmark = pytest.mark.django_db
@@ -282,6 +282,27 @@ def test_a_scheduled_draft_that_cannot_be_published_says_why_in_the_admin(
     assert "saved after this draft was made" in draft.problem
     form = editor_client.get(change_url(forum), **EN)
     assert draft.problem in text(elements(form, "section", class_="wic-draft")[0])
+
+
+def test_a_scheduled_draft_that_fails_does_not_break_the_visitors_request(
+    editor_client, visitor, forum, clock, monkeypatch, caplog
+):
+    save_as_draft(editor_client, forum, summary_en=NEW)
+    Draft.objects.update(publish_at=timezone.now() + datetime.timedelta(minutes=1))
+    clock.advance(minutes=2)
+
+    def broken_restore(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(history, "restore", broken_restore)
+    response = visitor.get(public_url(forum))
+
+    assert response.status_code == 200 and OLD in response.content.decode()
+    draft = Draft.objects.get()
+    assert draft.publish_at is None
+    assert "an error occurred (ValueError)" in draft.problem
+    assert "Scheduled draft" in caplog.text
+    visitor.get(public_url(forum))  # not tried again
 
 
 def test_a_draft_time_already_past_publishes_at_once_and_says_so(editor_client, forum):

@@ -28,7 +28,7 @@ import threading
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, transaction
 from django.db.models import OuterRef
 from django.http import HttpRequest, QueryDict
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -144,17 +144,26 @@ def _publish_scheduled(pk, now):
             if draft is None:
                 return
             publish(draft, comment_kind="draft-published-on-schedule")
-    except (locking.EditConflict, history.RestoreRefused) as error:
-        problem = (
-            gettext(
+    except (OperationalError, InterfaceError):
+        raise  # the database is unavailable: the request gets the 503 page, the draft waits
+    except Exception as error:  # noqa: BLE001 - whatever it is, the request must go on
+        # The draft is not tried again at every request: it keeps why, for the editors.
+        if isinstance(error, locking.EditConflict):
+            problem = gettext(
                 "Not published at the time set: the item was saved after this draft was made. "
                 "Compare them, save the draft again or publish it by hand."
             )
-            if isinstance(error, locking.EditConflict)
-            else "; ".join(error.problems)
-        )
+            logger.warning("Scheduled draft %s not published: %s", pk, problem)
+        elif isinstance(error, history.RestoreRefused):
+            problem = "; ".join(error.problems)
+            logger.warning("Scheduled draft %s not published: %s", pk, problem)
+        else:
+            problem = gettext(
+                "Not published at the time set: an error occurred (%(error)s). Publish it by "
+                "hand, and tell the site's operator if it happens again."
+            ) % {"error": type(error).__name__}
+            logger.exception("Scheduled draft %s not published", pk)
         Draft.objects.filter(pk=pk).update(publish_at=None, problem=problem)
-        logger.warning("Scheduled draft %s not published: %s", pk, problem)
 
 
 due_drafts = DueDrafts()
