@@ -117,6 +117,27 @@ def test_an_item_unpublished_since_leaves_the_log(editor_client, client, forum):
     assert PublicChange.objects.count() == 1  # kept: shown again if republished
 
 
+def test_the_change_of_an_item_of_an_edition_not_public_is_not_listed(
+    editor_client, client, forum
+):
+    """The forum's own page is not found while its edition is unpublished: the log does
+    not name it either (wic.core.publication.public_q), now or once the edition appears
+    (the change was never public); a change logged before the edition was withdrawn is
+    hidden meanwhile."""
+    save(editor_client, forum, summary_en="What the forum was")
+    edition = forum.edition
+    type(edition).objects.filter(pk=edition.pk).update(is_published=False)
+    save(editor_client, forum, summary_en="What the forum was, revised")
+
+    assert log(client) == []
+    assert client.get(forum.get_absolute_url()).status_code == 404
+    assert PublicChange.objects.count() == 1
+
+    type(edition).objects.filter(pk=edition.pk).update(is_published=True)
+
+    assert [entry["title"] for entry in log(client)] == ["Digital Silk Road Forum"]
+
+
 def test_the_editors_note_to_readers_is_shown_in_its_language(editor_client, client, forum):
     save(
         editor_client,

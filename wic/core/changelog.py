@@ -22,7 +22,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from .i18n import LANGUAGES
 from .models import PublicChange
-from .publication import is_content_model, is_public, published_q
+from .publication import is_content_model, is_public, public_q
 
 # Fields whose change is nobody's business but the editors'.
 PRIVATE_FIELDS = frozenset(
@@ -93,8 +93,8 @@ def _write(change, model, pk, entry):
     # An item scheduled to appear is logged as changed when it appears (the log shows no
     # change before its time, PublicChange.objects.visible()).
     at = max(change.at, obj.publish_at or change.at) if obj is not None else change.at
-    if obj is None or not is_public(vars(obj), now=at):
-        return  # not public after the change: nothing for the log
+    if obj is None or not model._base_manager.filter(public_q(model, at), pk=pk).exists():
+        return  # not public after the change (nor then): nothing for the log
     was_public = (
         entry["seen"] and entry["before"] is not None and is_public(entry["before"], now=at)
     )
@@ -187,7 +187,7 @@ def with_items(entries):
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None:
             continue
-        for obj in model._base_manager.filter(published_q(), pk__in=pks):
+        for obj in model._base_manager.filter(public_q(model), pk__in=pks):
             found[(type_id, obj.pk)] = obj
     for entry in entries:
         entry.item = found.get((entry.content_type_id, entry.object_id))

@@ -37,7 +37,7 @@ from django.utils.translation import gettext
 
 from . import history, locking
 from .models import Draft, ShareLink
-from .publication import is_content_model
+from .publication import required_links
 
 logger = logging.getLogger(__name__)
 
@@ -177,18 +177,17 @@ def make_public_for_preview(obj):
     it requires (its edition: a required link, as wic.core.publication.Audience.rows reads
     it) too. Returns notes on those that visitors cannot see yet."""
     notes = []
-    for field in obj._meta.concrete_fields:
-        if field.many_to_one and not field.null and is_content_model(field.related_model):
-            parent = getattr(obj, field.name)
-            if parent is not None and not parent.is_public_now:
-                notes.append(
-                    gettext(
-                        "Its %(field)s, “%(parent)s”, is not public: visitors will not see "
-                        "this page until it is."
-                    )
-                    % {"field": field.verbose_name, "parent": parent}
+    for field in required_links(type(obj)):
+        parent = getattr(obj, field.name)
+        if not parent.is_public_now:
+            notes.append(
+                gettext(
+                    "Its %(field)s, “%(parent)s”, is not public: visitors will not see "
+                    "this page until it is."
                 )
-                _make_public(parent)
+                % {"field": field.verbose_name, "parent": parent}
+            )
+            _make_public(parent)
     _make_public(obj)
     return notes
 

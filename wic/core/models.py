@@ -15,7 +15,7 @@ from .publication import (
     PublishableQuerySet,
     content_models,
     is_public,
-    published_q,
+    public_q,
 )
 from .site_translation import SiteTranslatedField
 
@@ -162,12 +162,12 @@ class PublicChangeQuerySet(models.QuerySet):
     def visible(self):
         """The changes of items the public can see now (the one rule, wic/core/publication.py):
         a change of an item unpublished or deleted since is not shown, nor that of an item
-        scheduled to appear before it does."""
+        scheduled to appear before it does, nor that of an item of an edition not public."""
         now = timezone.now()
         terms = [
             models.Q(
                 content_type=ContentType.objects.get_for_model(model),
-                object_id__in=model._base_manager.filter(published_q(now=now)).values("pk"),
+                object_id__in=model._base_manager.filter(public_q(model, now)).values("pk"),
             )
             for model in content_models()
         ]

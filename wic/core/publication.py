@@ -62,6 +62,28 @@ def published_q(prefix="", now=None):
     )
 
 
+def required_links(model):
+    """The foreign keys to content rows that a row of `model` cannot be seen without (a
+    session's edition): the required ones; an optional link (its venue) is simply left out
+    when its row is not public."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and not field.null and is_content_model(field.related_model)
+    ]
+
+
+def public_q(model, now=None):
+    """The rows of `model` the public can see now, as a condition: published_q() of the row
+    and of each row it requires (`required_links`), for queries that name items of any kind
+    (the change log) rather than go through their pages' views."""
+    now = now or timezone.now()
+    condition = published_q(now=now)
+    for field in required_links(model):
+        condition &= published_q(field.name, now=now)
+    return condition
+
+
 def is_public(values, now=None):
     """The Python twin of `published_q()`: whether a row with these field values (a dict by
     attribute name, as a version or a snapshot holds them) is visible to the public now."""
@@ -105,9 +127,8 @@ class Audience:
         model = queryset.model
         if is_content_model(model):
             return queryset.filter(published_q())
-        for link in model._meta.concrete_fields:
-            if link.many_to_one and not link.null and is_content_model(link.related_model):
-                queryset = queryset.filter(published_q(link.name))
+        for link in required_links(model):
+            queryset = queryset.filter(published_q(link.name))
         return queryset
 
     def with_related(self, queryset, *paths):
