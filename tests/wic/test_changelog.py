@@ -117,9 +117,7 @@ def test_an_item_unpublished_since_leaves_the_log(editor_client, client, forum):
     assert PublicChange.objects.count() == 1  # kept: shown again if republished
 
 
-def test_the_change_of_an_item_of_an_edition_not_public_is_not_listed(
-    editor_client, client, forum
-):
+def test_the_change_of_an_item_of_an_edition_not_public_is_not_listed(editor_client, client, forum):
     """The forum's own page is not found while its edition is unpublished: the log does
     not name it either (wic.core.publication.public_q), now or once the edition appears
     (the change was never public); a change logged before the edition was withdrawn is
