@@ -45,7 +45,7 @@ from wic.core import (
     uploads,
 )
 from wic.core.drafts_admin import DraftAdminMixin, kept_aside
-from wic.core.history_admin import HistoryAdminMixin
+from wic.core.history_admin import HistoryAdminMixin, change_form_forms
 from wic.core.i18n import LANGUAGES, language_columns
 from wic.core.models import PublicChange
 from wic.core.publication import published_q
@@ -347,11 +347,10 @@ class EditLockAdminMixin:
             super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        forms = [context["adminform"].form] if "adminform" in context else []
-        for inline_admin_formset in context.get("inline_admin_formsets", []):
-            forms += inline_admin_formset.formset.forms
         context["edit_conflicts"] = [
-            form.edit_conflict for form in forms if getattr(form, "edit_conflict", None)
+            form.edit_conflict
+            for form in change_form_forms(context)
+            if getattr(form, "edit_conflict", None)
         ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -42,6 +42,14 @@ CLASH = _lazy(
 )
 
 
+def change_form_forms(context):
+    """The item's form and every inline row's form of a change form's context."""
+    forms = [context["adminform"].form] if "adminform" in context else []
+    for inline_admin_formset in context.get("inline_admin_formsets", []):
+        forms += inline_admin_formset.formset.forms
+    return forms
+
+
 def admin_url(model_admin, name, *args):
     """The address of one of `model_admin`'s pages: "change", "history", "compare"…"""
     opts = model_admin.opts
@@ -75,10 +83,9 @@ class HistoryAdminMixin:
         return super().response_change(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        forms = [context["adminform"].form] if "adminform" in context else []
-        for inline_admin_formset in context.get("inline_admin_formsets", []):
-            forms += inline_admin_formset.formset.forms
-        context["translation_marks"] = any(getattr(f, "translation_marks", None) for f in forms)
+        context["translation_marks"] = any(
+            getattr(form, "translation_marks", None) for form in change_form_forms(context)
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def log_addition(self, request, obj, message):
