@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from tests.factories import make_editor
 from tests.wic.admin_pages import english
@@ -11,8 +12,9 @@ def editor():
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    """The test client logged in as `editor`, the admin speaking English."""
-    english(client)
+def editor_client(editor):
+    """A client of its own logged in as `editor`, the admin speaking English: a test's
+    `client` stays a visitor's (or another user's)."""
+    client = english(Client())
     client.force_login(editor)
     return client

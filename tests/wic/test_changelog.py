@@ -4,11 +4,10 @@ never a name, never a text that was never public."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 from django.urls import reverse
 
 from events.models import Session, SessionSpeaker
-from tests.factories import make_document, make_editor, make_person, make_section, make_session
+from tests.factories import make_document, make_person, make_section, make_session
 from tests.html import elements, form_data, texts
 from wic.core.cache import content_version
 from wic.core.models import CacheTag, PublicChange
@@ -16,13 +15,6 @@ from wic.core.models import CacheTag, PublicChange
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture
-def editor_client():
-    client = Client()
-    client.force_login(make_editor(username="alice", first_name="Alice", last_name="Wang"))
-    return client
 
 
 @pytest.fixture

@@ -181,13 +181,6 @@ def test_the_form_refuses_an_end_before_the_start_on_the_field(scheduled, header
 # --- The admin --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor_client():
-    admin = english(Client())
-    admin.force_login(make_editor())
-    return admin
-
-
 def save_times(client, obj, **times):
     url = reverse("admin:events_forum_change", args=[obj.pk])
     form = client.get(url, **EN)
