@@ -21,6 +21,17 @@ def editor_of(page, field):
     return page.locator(".prose-editor").filter(has=page.locator(f"#id_{field}"))
 
 
+def select(page, word, key):
+    """Extend the selection with `key` ("Shift+ArrowLeft"…) one character at a time until it
+    is `word` (Chinese has no word boundaries to jump to). The editor may still be taking in
+    typed text when the first key comes and drop that key: look at the selection each time."""
+    for _char in range(2 * len(word)):
+        if page.evaluate("() => document.getSelection().toString()") == word:
+            return
+        page.keyboard.press(key)
+    assert page.evaluate("() => document.getSelection().toString()") == word
+
+
 def write_with_the_toolbar(page, field, bold, linked, url):
     """Type `bold linked`, make the first word bold and link the second, with the toolbar."""
     editor = editor_of(page, field)
@@ -28,16 +39,15 @@ def write_with_the_toolbar(page, field, bold, linked, url):
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")
     page.keyboard.type(f"{bold} {linked}")
-    for _char in linked:  # select the last word (Chinese has no word boundaries to jump to)
-        page.keyboard.press("Shift+ArrowLeft")
+    expect(editor.locator(".ProseMirror")).to_have_text(f"{bold} {linked}")
+    select(page, linked, "Shift+ArrowLeft")
     editor.locator("button[data-name=link]").click()
     dialog = page.locator("dialog.prose-editor-dialog[open]")
     dialog.locator("input[name=href]").fill(url)
     dialog.locator("button[type=submit]").click()
     editor.locator(".ProseMirror").click()
     page.keyboard.press("Control+Home")
-    for _char in bold:  # select the first word
-        page.keyboard.press("Shift+ArrowRight")
+    select(page, bold, "Shift+ArrowRight")
     editor.locator("button[data-name=bold]").click()
 
 
