@@ -35,7 +35,6 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from modeltranslation.utils import build_localized_fieldname
 
 from wic.core import (
-    changelog,
     diff,
     drafts,
     freshness,
@@ -824,4 +823,4 @@ class PublicChangeAdmin(TabbedTranslationAdmin):
 
     @admin.display(description=_("changed fields"))
     def changed_fields(self, obj):
-        return ", ".join(changelog.field_labels(obj)) or "—"
+        return ", ".join(obj.field_labels()) or "—"

@@ -13,11 +13,8 @@ What the log shows is `PublicChange.objects.visible()`: only changes of items pu
 an item unpublished or deleted since leaves the log.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
-from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
 from modeltranslation.utils import build_localized_fieldname
 
 from .i18n import LANGUAGES
@@ -126,70 +123,3 @@ def _write(change, model, pk, entry):
             setattr(public, build_localized_fieldname("title", lang), str(obj)[:300])
         setattr(public, build_localized_fieldname("note", lang), note[lang][:300])
     public.save()
-
-
-# --- Reading the log ------------------------------------------------------------------------
-
-
-def language_names(codes):
-    names = dict(settings.LANGUAGES)
-    return [str(names.get(code, code)) for code in codes]
-
-
-def field_labels(entry):
-    """What changed, as a reader reads it: ["Summary (English)", "Sections: Heading
-    (Chinese, English)", "Speakers"] (fields of models or fields that no longer exist are
-    left out)."""
-    from django.apps import apps
-
-    item_model = entry.content_type.model_class()
-    labels = []
-    for part, name, languages in entry.fields:
-        try:
-            model = apps.get_model(part) if part else item_model
-        except (LookupError, ValueError):
-            continue
-        if model is None:
-            continue
-        if name:
-            try:
-                label = capfirst(model._meta.get_field(name).verbose_name)
-            except Exception:  # noqa: BLE001 - a field removed since
-                continue
-        else:
-            label = ""
-        if languages:
-            # Translators: a changed field and its languages, e.g. "Summary (Simplified Chinese)".
-            label = gettext("%(field)s (%(languages)s)") % {
-                "field": label,
-                "languages": pgettext("list separator", ", ").join(language_names(languages)),
-            }
-        if part:
-            part_label = capfirst(model._meta.verbose_name_plural)
-            label = (
-                gettext("%(part)s: %(field)s") % {"part": part_label, "field": label}
-                if label
-                else str(part_label)
-            )
-        labels.append(str(label))
-    return labels
-
-
-def with_items(entries):
-    """`entries` (PublicChanges) with `entry.item`, the item itself, fetched in one query
-    per kind of item."""
-    entries = list(entries)
-    by_type = {}
-    for entry in entries:
-        by_type.setdefault(entry.content_type_id, set()).add(entry.object_id)
-    found = {}
-    for type_id, pks in by_type.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
-        if model is None:
-            continue
-        for obj in model._base_manager.filter(public_q(model), pk__in=pks):
-            found[(type_id, obj.pk)] = obj
-    for entry in entries:
-        entry.item = found.get((entry.content_type_id, entry.object_id))
-        entry.labels = field_labels(entry)
-    return entries

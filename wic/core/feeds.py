@@ -4,7 +4,6 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext
 
-from . import changelog
 from .models import PublicChange
 
 FEED_LENGTH = 50
@@ -21,8 +20,7 @@ class ChangeLogFeed(Feed):
         return gettext("What was published or changed on the site, newest first.")
 
     def items(self):
-        visible = PublicChange.objects.visible().select_related("content_type")
-        return changelog.with_items(visible[:FEED_LENGTH])
+        return PublicChange.objects.visible().with_items()[:FEED_LENGTH]
 
     def item_title(self, change):
         if change.kind == PublicChange.Kind.PUBLISHED:
@@ -31,10 +29,11 @@ class ChangeLogFeed(Feed):
 
     def item_description(self, change):
         parts = []
-        if change.labels:
+        labels = change.field_labels()
+        if labels:
             parts.append(
                 gettext("What changed: %(fields)s.")
-                % {"fields": pgettext("list separator", ", ").join(change.labels)}
+                % {"fields": pgettext("list separator", ", ").join(labels)}
             )
         if change.note:
             parts.append(change.note)

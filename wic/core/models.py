@@ -3,11 +3,15 @@
 import operator
 from functools import reduce
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .publication import (
@@ -173,6 +177,11 @@ class PublicChangeQuerySet(models.QuerySet):
         ]
         return self.filter(reduce(operator.or_, terms, models.Q(pk__in=[])), changed_at__lte=now)
 
+    def with_items(self):
+        """The changes as the log and its feed list them: each with its item, fetched in
+        one query per kind of item."""
+        return self.select_related("content_type").prefetch_related("item")
+
 
 class PublicChange(models.Model):
     """One change to published content, as the public change log shows it (/<lang>/changes/).
@@ -205,6 +214,7 @@ class PublicChange(models.Model):
         help_text=_("Shown in the public change log under the change, e.g. what was corrected."),
     )
     changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    item = GenericForeignKey("content_type", "object_id")
 
     objects = PublicChangeQuerySet.as_manager()
 
@@ -216,6 +226,46 @@ class PublicChange(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.get_kind_display()})"
+
+    def field_labels(self):
+        """What changed, as a reader reads it: ["Summary (English)", "Sections: Heading
+        (Chinese, English)", "Speakers"] (fields of models or fields that no longer exist are
+        left out)."""
+        item_model = self.content_type.model_class()
+        language_names = dict(settings.LANGUAGES)
+        separator = pgettext("list separator", ", ")
+        labels = []
+        for part, name, languages in self.fields:
+            try:
+                model = apps.get_model(part) if part else item_model
+            except (LookupError, ValueError):
+                continue
+            if model is None:
+                continue
+            if name:
+                try:
+                    label = capfirst(model._meta.get_field(name).verbose_name)
+                except Exception:  # noqa: BLE001 - a field removed since
+                    continue
+            else:
+                label = ""
+            if languages:
+                # Translators: a changed field and its languages, e.g. "Summary (Simplified Chinese)".
+                label = gettext("%(field)s (%(languages)s)") % {
+                    "field": label,
+                    "languages": separator.join(
+                        str(language_names.get(code, code)) for code in languages
+                    ),
+                }
+            if part:
+                part_label = capfirst(model._meta.verbose_name_plural)
+                label = (
+                    gettext("%(part)s: %(field)s") % {"part": part_label, "field": label}
+                    if label
+                    else str(part_label)
+                )
+            labels.append(str(label))
+        return labels
 
 
 class TranslationCheckQuerySet(models.QuerySet):

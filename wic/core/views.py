@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView, View
 
-from . import cache, changelog, drafts, search
+from . import cache, drafts, search
 from .keywords import KeywordField
 from .models import PublicChange
 from .publication import Audience
@@ -137,12 +137,7 @@ class ChangeLogView(ForgivingPaginationMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        return PublicChange.objects.visible().select_related("content_type")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["changes"] = changelog.with_items(context["changes"])
-        return context
+        return PublicChange.objects.visible().with_items()
 
 
 class SharedPreviewView(View):
