@@ -377,6 +377,25 @@ def test_a_request_waits_for_the_render_already_under_way(client, rf, page_cache
     assert (response[CACHE_HEADER], response.content) == ("hit", b"rendered by the other process")
 
 
+def test_a_page_another_process_rendered_again_is_served_though_this_ones_copy_is_cold(
+    client, rf, page_cache, site
+):
+    """After a save, each process's own copy of the home page is cold; the first process to
+    render it stores it in the shared cache, and the others serve that one."""
+    key = PageRequest(rf.get("/en/")).key
+    client.get("/en/")
+    own_copy = page_cache_module.local_pages.get(key)
+    edit(site["milestone"], title_en="Press conference held in Beijing")
+    page_cache_module.local_pages.clear()  # another process renders the page again
+    assert client.get("/en/")[CACHE_HEADER] == "miss"
+    page_cache_module.local_pages.put(key, own_copy)  # this process's copy, now cold
+
+    response = client.get("/en/")
+
+    assert response[CACHE_HEADER] == "hit"
+    assert "Press conference held in Beijing" in response.content.decode()
+
+
 def test_a_render_that_stores_nothing_lets_the_waiting_requests_render(
     client, rf, page_cache, site
 ):

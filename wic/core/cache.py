@@ -870,12 +870,14 @@ class PageCacheMiddleware:
         return self.conditional(request, response)
 
     def current_page(self, key):
+        """The stored page if it is current: this process's copy, else the shared cache's
+        (where another process may have stored it anew since this one's copy went cold)."""
         page = local_pages.get(key)
-        if page is None:
-            page = guard.call("get", key)
-            if isinstance(page, CachedPage) and page.is_current(tag_versions):
-                local_pages.put(key, page)
+        if page is not None and page.is_current(tag_versions):
+            return page
+        page = guard.call("get", key)
         if isinstance(page, CachedPage) and page.is_current(tag_versions):
+            local_pages.put(key, page)
             return page
         return None
 
