@@ -55,11 +55,15 @@ def turn_page_cache_on(settings, tmp_path):
     from wic.core import cache as page_cache_module
 
     settings.PAGE_CACHE = True
-    backend = settings.CACHES["default"]
-    if backend["BACKEND"] == "wic.core.cache.PageFileCache":
-        settings.CACHES = {"default": {**backend, "LOCATION": str(tmp_path / "cache")}}
+    if settings.CACHES["default"]["BACKEND"] == "wic.core.cache.PageFileCache":
+        place = {
+            "default": {"LOCATION": str(tmp_path / "cache")},
+            "queries": {"LOCATION": str(tmp_path / "cache" / "queries")},
+        }
     else:
-        settings.CACHES = {"default": {**backend, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+        prefix = f"test-{uuid.uuid4().hex}"
+        place = {alias: {"KEY_PREFIX": f"{prefix}-{alias}"} for alias in settings.CACHES}
+    settings.CACHES = {alias: {**settings.CACHES[alias], **place[alias]} for alias in place}
     page_cache_module.guard.down_until = 0.0
     return caches["default"]
 

@@ -215,24 +215,41 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # files under var/cache/ on one machine, Redis when REDIS_URL is set. Sessions stay in the
 # database, so nothing but the page cache depends on it, and it is guarded: if it fails, pages
 # are rendered from the database.
+# "queries" holds the pages of free text and filter combinations (searches) apart from the
+# real pages, briefly, so that one render serves every process: junk there can evict only junk.
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
+    # A dead or unreachable Redis must cost milliseconds, not seconds, per try.
+    redis_options = {"socket_connect_timeout": 0.5, "socket_timeout": 1}
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "wic",
-            # A dead or unreachable Redis must cost milliseconds, not seconds, per try.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
-        }
+            "OPTIONS": redis_options,
+        },
+        "queries": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "wic-queries",
+            "TIMEOUT": 60,
+            "OPTIONS": redis_options,
+        },
     }
 else:
+    cache_dir = Path(env("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
     CACHES = {
         "default": {
             "BACKEND": "wic.core.cache.PageFileCache",  # FileBasedCache, culled less often
-            "LOCATION": env("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"),
+            "LOCATION": cache_dir,
             "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+        },
+        "queries": {
+            "BACKEND": "wic.core.cache.PageFileCache",
+            "LOCATION": cache_dir / "queries",  # culled on its own
+            "TIMEOUT": 60,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
 # The page cache is on in production and off with DEBUG (templates change under your feet).
 PAGE_CACHE = env("DJANGO_PAGE_CACHE", "0" if DEBUG else "1") == "1"

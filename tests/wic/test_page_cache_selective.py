@@ -10,6 +10,7 @@ import uuid
 
 import brotli
 import pytest
+from django.core.cache import caches
 
 from events.models import Session
 from outcomes.models import Document
@@ -225,16 +226,30 @@ def test_the_page_renders_as_if_unknown_parameters_were_absent(rf, site):
     "query",
     ["q=silk", "kind=forum&day=2018-11-08"],  # free text; a combination of filters
 )
-def test_searches_and_combinations_stay_out_of_the_shared_cache(client, page_cache, site, query):
+def test_searches_and_combinations_stay_out_of_the_pages_cache(client, page_cache, site, query):
     before = entries(page_cache)
+    queries_before = entries(caches["queries"])
 
     responses = [client.get(f"/en/2018/agenda/?{query}") for _ in range(3)]
 
     assert [r.status_code for r in responses] == [200] * 3
-    # Kept in this process's own memory of such pages, not in the shared cache.
+    # Kept in the cache of such pages and this process's memory of them, not with the pages.
     assert [r[CACHE_HEADER] for r in responses] == ["miss", "hit", "hit"]
     assert entries(page_cache) == before
+    assert entries(caches["queries"]) == queries_before + 1
     assert page_cache_module.query_pages.pages
+
+
+def test_a_search_rendered_by_one_process_is_served_by_the_others(client, page_cache, site):
+    client.get("/en/search/", {"q": "Silk"})
+    edit(site["forum"], title_en="Digital Silk Road International Cooperation Forum")
+    assert client.get("/en/search/", {"q": "Silk"})[CACHE_HEADER] == "miss"
+    page_cache_module.query_pages.clear()  # another process, whose own copy is cold or none
+
+    response = client.get("/en/search/", {"q": "Silk"})
+
+    assert response[CACHE_HEADER] == "hit"
+    assert "International Cooperation" in response.content.decode()
 
 
 @pytest.mark.parametrize("query", ["kind=party", "day=yesterday", "q=" + "x" * 101])

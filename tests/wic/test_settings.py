@@ -52,6 +52,10 @@ def test_the_default_cache_is_shared_files_in_the_project(monkeypatch):
 
     assert settings["CACHES"]["default"]["BACKEND"] == "wic.core.cache.PageFileCache"
     assert settings["CACHES"]["default"]["LOCATION"] == ROOT / "var" / "cache"
+    # Searches' pages apart, culled on their own and kept a minute: junk evicts only junk.
+    queries = settings["CACHES"]["queries"]
+    assert queries["LOCATION"] == ROOT / "var" / "cache" / "queries"
+    assert (queries["OPTIONS"]["MAX_ENTRIES"], queries["TIMEOUT"]) == (2000, 60)
 
 
 def test_redis_url_selects_redis(monkeypatch):
@@ -61,6 +65,9 @@ def test_redis_url_selects_redis(monkeypatch):
         "django.core.cache.backends.redis.RedisCache"
     )
     assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
+    queries = settings["CACHES"]["queries"]
+    assert queries["LOCATION"] == "redis://cache.internal:6379/2"
+    assert (queries["KEY_PREFIX"], queries["TIMEOUT"]) == ("wic-queries", 60)
 
 
 def test_sessions_do_not_depend_on_the_cache(monkeypatch):

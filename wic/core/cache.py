@@ -20,11 +20,12 @@ something changed. The design and its reasons are in docs/page-cache.md.
 - **Canonical keys.** A page's key holds only the query parameters its view understands, in a
   canonical order, without empty values; the others are ignored (the page renders as if they
   were absent), so `?utm_source=…` or `?cb=<random>` neither make entries nor pass the cache.
-  Free text (a search, a keyword filter) and combinations of filters never enter the shared
-  cache, where a scan of random words would evict real pages: each process keeps the latest
-  of them in a small memory of its own (`query_pages`), judged current like any page, and
-  renders the others, at most `RateLimit` a minute per client address. Invalid filter values
-  are answered but stored nowhere (the view marks the answer private).
+  Free text (a search, a keyword filter) and combinations of filters never enter the pages'
+  cache, where a scan of random words would evict real pages: they go to a cache of their own
+  (the "queries" alias: bounded apart, kept a minute), and each process keeps the latest in a
+  small memory (`query_pages`), judged current like any page. Those that must be rendered are
+  limited by `RateLimit` per client address. Invalid filter values are answered but stored
+  nowhere (the view marks the answer private).
 - **Compressed.** A page is stored with its Brotli and gzip bodies, chosen by
   Accept-Encoding (with Vary and an ETag per encoding), so a hit costs no compression. Only
   anonymous public pages are compressed: nothing an editor sees, nothing with a secret
@@ -55,6 +56,7 @@ import brotli
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
@@ -464,9 +466,9 @@ class PageFileCache(FileBasedCache):
 
 
 class CacheGuard:
-    """Calls the cache, and treats any error as a miss: pages never fail because of it."""
+    """Calls one cache, and treats any error as a miss: pages never fail because of it."""
 
-    def __init__(self, alias="default"):
+    def __init__(self, alias):
         self.alias = alias
         self.down_until = 0.0
 
@@ -487,7 +489,7 @@ class CacheGuard:
             return None
 
 
-guard = CacheGuard()
+guard = CacheGuard("default")
 
 
 # --- Which requests, which pages ----------------------------------------------------------
@@ -738,16 +740,35 @@ class LocalPages:
 
 
 local_pages = LocalPages(max_bytes=16 * 2**20, max_page_bytes=2 * 2**20)
-# Pages for free text and combinations of filters: this process's memory only, small.
+# Pages for free text and combinations of filters: a small memory of their own.
 query_pages = LocalPages(max_bytes=4 * 2**20, max_page_bytes=256 * 2**10)
+
+
+class PageStore(NamedTuple):
+    """Where pages of one kind are kept: a shared cache (every process), and in front of it
+    this process's memory."""
+
+    shared: CacheGuard
+    local: LocalPages
+    timeout: object = DEFAULT_TIMEOUT  # the shared cache's own
+
+
+@functools.cache
+def page_stores():
+    """(real pages, pages of free text and filter combinations)."""
+    return (
+        PageStore(guard, local_pages, settings.PAGE_CACHE_SECONDS),
+        PageStore(CacheGuard("queries"), query_pages),
+    )
 
 
 @receiver(setting_changed)
 def _forget_local_state(setting, **kwargs):
     # Tests switch the cache, the release or the database: nothing of the old one may remain.
-    if setting in ("CACHES", "PAGE_CACHE", "RELEASE", "DATABASES"):
+    if setting in ("CACHES", "PAGE_CACHE", "PAGE_CACHE_SECONDS", "RELEASE", "DATABASES"):
         local_pages.clear()
         query_pages.clear()
+        page_stores.cache_clear()
         tag_versions.number = tag_versions.epoch = None
 
 
@@ -845,22 +866,17 @@ class PageCacheMiddleware:
             return self.get_response(request)
         tag_versions.refresh(version)
 
-        if page.storable:
-            cached = self.current_page(page.key)
-            if cached is None:
-                cached, response = self.render_once(request, page, version)
-        else:
-            # Free text, combinations of filters: never in the shared cache, where junk would
-            # evict real pages; kept only in this process's small memory of such pages (a
-            # popular search is asked again and again), and limited per client.
-            cached = query_pages.get(page.key)
-            if cached is not None and not cached.is_current(tag_versions):
-                cached = None
-            if cached is None:
+        pages, queries = page_stores()
+        # Free text, combinations of filters: kept apart, where junk evicts only junk (a
+        # popular search is asked again and again), and limited per client when rendered.
+        store = pages if page.storable else queries
+        cached = self.current_page(page.key, store)
+        if cached is None:
+            if store is queries:
                 retry_after = self.rate_limit.retry_after(request)
                 if retry_after is not None:
                     return too_many_requests(request, retry_after)
-                response = self.render(request, page, version, shared=False)
+            cached, response = self.render_once(request, page, version, store)
         if cached is not None:  # stored, by an earlier request or the one just waited for
             response = cached.response(request)
             response[CACHE_HEADER] = "hit"
@@ -869,27 +885,27 @@ class PageCacheMiddleware:
             response["Last-Modified"] = last_modified
         return self.conditional(request, response)
 
-    def current_page(self, key):
+    def current_page(self, key, store):
         """The stored page if it is current: this process's copy, else the shared cache's
         (where another process may have stored it anew since this one's copy went cold)."""
-        page = local_pages.get(key)
+        page = store.local.get(key)
         if page is not None and page.is_current(tag_versions):
             return page
-        page = guard.call("get", key)
+        page = store.shared.call("get", key)
         if isinstance(page, CachedPage) and page.is_current(tag_versions):
-            local_pages.put(key, page)
+            store.local.put(key, page)
             return page
         return None
 
-    def render_once(self, request, page, version):
+    def render_once(self, request, page, version, store):
         """(stored page, None) when another request's render of it is waited for, else
         (None, this request's response), stored when it may be."""
-        locked = guard.call("add", page.lock_key, 1, RENDER_LOCK_SECONDS)
+        locked = store.shared.call("add", page.lock_key, 1, RENDER_LOCK_SECONDS)
         if locked is False:  # another request renders it: wait for its result
             deadline = time.monotonic() + RENDER_WAIT_SECONDS
             while time.monotonic() < deadline:
                 time.sleep(RENDER_POLL_SECONDS)
-                found = guard.call("get_many", [page.key, page.lock_key]) or {}
+                found = store.shared.call("get_many", [page.key, page.lock_key]) or {}
                 stored = found.get(page.key)
                 if isinstance(stored, CachedPage):
                     if not stored.is_current(tag_versions):
@@ -898,20 +914,19 @@ class PageCacheMiddleware:
                         if now is not None:
                             tag_versions.refresh(now)
                     if stored.is_current(tag_versions):
-                        local_pages.put(page.key, stored)
+                        store.local.put(page.key, stored)
                         return stored, None
                 if page.lock_key not in found:
                     break  # the render ended without storing a page: render it here
         try:
-            response = self.render(request, page, version)
+            response = self.render(request, page, version, store)
         finally:
             if locked:
-                guard.call("delete", page.lock_key)
+                store.shared.call("delete", page.lock_key)
         return None, response
 
-    def render(self, request, page, version, shared=True):
-        """The response of the view, stored in the shared cache (or, not `shared`, only in this
-        process's memory of pages rendered for free text) when it may be."""
+    def render(self, request, page, version, store):
+        """The response of the view, kept in `store` when it may be."""
         tags = PageTags()
         request.page_tags = tags
         started = timezone.now()  # the moment the page's rows are judged public at
@@ -933,11 +948,8 @@ class PageCacheMiddleware:
                     cached = CachedPage.of(
                         response, version.epoch, versions, until and until.timestamp()
                     )
-                    if shared:
-                        guard.call("set", page.key, cached, settings.PAGE_CACHE_SECONDS)
-                        local_pages.put(page.key, cached)
-                    else:
-                        query_pages.put(page.key, cached)
+                    store.shared.call("set", page.key, cached, store.timeout)
+                    store.local.put(page.key, cached)
                     response = cached.response(request)
                     response[CACHE_HEADER] = "miss"
                     return response
