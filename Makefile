@@ -149,9 +149,10 @@ bench: setup wrk
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
 
 # The soak test (bench/soak.py): the conference day. wrk with 64 connections, 30 s without
-# edits, then 30 s while an editor saves through the admin every second (a forum, a timeline
-# item, an achievement, a press quote, a document section in turn); both and their ratios,
-# zero 5xx, no "database is locked", no lost save, flat memory. Never part of `make test`.
+# edits and 30 s while an editor saves through the admin every second (a forum, a timeline
+# item, an achievement, a press quote, a document section in turn), in alternating slices;
+# both and their ratios, zero 5xx, no "database is locked", no lost save, flat memory.
+# Never part of `make test`.
 # soak-pg: the same on a PostgreSQL 15 and a Redis it starts and stops itself.
 # A quick run: make soak SOAK_ARGS="--duration 10 --warmup 5".
 soak: setup wrk

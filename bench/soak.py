@@ -7,8 +7,10 @@ machinery: a SQLite file with the seed, or the PostgreSQL database given, collec
 files, gunicorn in production mode on 127.0.0.1) it runs
 
 - wrk, 64 connections, cycling through the public pages of both languages (a Lua script
-  counts every response by status): a warm-up, then a phase without edits, then a phase of
-  the same length with edits, so that the two are compared in one run;
+  counts every response by status and hands back the latency histogram): a warm-up, then
+  the two phases compared, without edits and with edits, in alternating slices (three of
+  each by default), so that a change in what else the machine does falls on both alike; each
+  phase's figures are those of its slices taken together;
 - during the warm-up and the edit phase, an editor (a staff user in the Editors group) who
   logs in through the real login form and, every second, opens the change form of the next
   kind of content in turn — a forum's title, a timeline item's, an achievement's, a press
@@ -25,8 +27,9 @@ page at once; memory flat (each worker ends within 20 % or 5 MB of where it star
 table is printed and written to bench/soak-results.md (soak-pg-results.md for
 PostgreSQL); the exit status is 1 when a target is missed.
 
-    python bench/soak.py [--duration 30] [--warmup 20] [--connections 64] [--workers N]
-                         [--save-interval 1] [--database-url URL] [--recycle] [--keep]
+    python bench/soak.py [--duration 30] [--rounds 3] [--warmup 20] [--connections 64]
+                         [--workers N] [--save-interval 1] [--database-url URL] [--recycle]
+                         [--keep]
 
 gunicorn's worker recycling (max_requests) is switched off so that a leak cannot hide
 behind replaced workers; --recycle keeps it. The per-client limit on searches
@@ -79,7 +82,8 @@ PAGES = [
 ]
 
 # wrk's Lua script: cycle through the paths, count responses by status in every thread,
-# and print the totals at the end ("status 200 12345" lines).
+# and print the totals at the end ("status 200 12345" lines), then the latency histogram
+# ("latency <microseconds> <count>" lines), so that slices add up exactly.
 WRK_SCRIPT = """
 local paths = {%(paths)s}
 local threads = {}
@@ -111,6 +115,10 @@ function done(summary, latency, requests)
   end
   for status, count in pairs(total) do
     io.write(string.format("status %%d %%d\\n", status, count))
+  end
+  for i = 1, #latency do
+    local value, count = latency(i)
+    io.write(string.format("latency %%d %%d\\n", value, count))
   end
 end
 """
@@ -351,14 +359,22 @@ class Saver(threading.Thread):
         self.stopped = threading.Event()
         self.saves = []  # one dict per save
         self.last = {}  # name -> the last text saved
+        self.idle = threading.Event()
+        self.idle.set()
 
     def run(self):
         while not self.stopped.is_set():
             if not self.saving.wait(0.1):
                 continue
+            self.idle.clear()
             started = time.monotonic()
             self.saves.append(self.save(len(self.saves) + 1))
+            self.idle.set()
             self.stopped.wait(max(0.0, self.interval - (time.monotonic() - started)))
+
+    def wait_idle(self):
+        """Until the save under way, if any, has ended."""
+        self.idle.wait(timeout=120)
 
     def save(self, n):
         name, change_path, form_id, field, public_path = self.targets[(n - 1) % len(self.targets)]
@@ -402,6 +418,41 @@ class Saver(threading.Thread):
     def stop(self):
         self.stopped.set()
         self.join(timeout=120)
+
+
+def together(runs):
+    """wrk's figures of several runs taken as one: requests and statuses added up, the rate
+    over their total time, and the percentiles of their added latency histograms."""
+    requests = sum(run["requests"] for run in runs)
+    seconds = sum(run["requests"] / run["rps"] for run in runs if run["rps"])
+    histogram = {}
+    for run in runs:
+        for value, count in run["latency"].items():
+            histogram[value] = histogram.get(value, 0) + count
+    statuses = {}
+    for run in runs:
+        for status, count in run["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+    return {
+        "requests": requests,
+        "rps": requests / seconds if seconds else 0.0,
+        "p50": percentile(histogram, 50),
+        "p99": percentile(histogram, 99),
+        "statuses": statuses,
+    }
+
+
+def percentile(histogram, percent):
+    """The latency (ms) under which `percent` % of the requests of {µs: count} fall."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen * 100 >= total * percent:
+            return value / 1000
+    return max(histogram) / 1000
 
 
 # --- memory -------------------------------------------------------------------------------
@@ -490,6 +541,13 @@ class Soak:
         if wrong:
             raise SystemExit(f"pages that do not answer 200 before the soak: {wrong}")
 
+    def pause_saving(self, saver, base):
+        """Stop saving: the save under way ends, and the pages it made cold are rendered
+        again, so that its cost does not fall in the next slice without edits."""
+        saver.saving.clear()
+        saver.wait_idle()
+        self.check_pages(base)
+
     def wrk(self, base, duration, script):
         command = [
             "wrk",
@@ -504,7 +562,8 @@ class Soak:
         ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         statuses = {int(s): int(n) for s, n in re.findall(r"^status (\d+) (\d+)$", output, re.M)}
-        return {**parse_wrk(output), "statuses": statuses}
+        latency = {int(v): int(n) for v, n in re.findall(r"^latency (\d+) (\d+)$", output, re.M)}
+        return {**parse_wrk(output), "statuses": statuses, "latency": latency}
 
     def run(self):
         self.prepare()
@@ -528,17 +587,24 @@ class Soak:
                 log(f"warm-up: {self.args.warmup} s, saving every {self.args.save_interval} s")
                 saver.saving.set()
                 warmup = self.wrk(base, self.args.warmup, script)
-                saver.saving.clear()
-                time.sleep(self.args.save_interval)  # the last save of the warm-up ends
+                self.pause_saving(saver, base)
                 samples["start"] = worker_rss(process.pid)
-                log(f"without edits: {duration} s, {self.args.connections} connections")
-                quiet = self.wrk(base, duration, script)
-                samples["middle"] = worker_rss(process.pid)
-                log(f"with a save every {self.args.save_interval} s: {duration} s")
+                rounds = self.args.rounds
+                slice_seconds = max(1, round(duration / rounds))
+                quiet, editing = [], []
                 saver.phase = "edits"
-                saver.saving.set()
-                editing = self.wrk(base, duration, script)
-                saver.saving.clear()
+                for number in range(1, rounds + 1):
+                    log(f"round {number} of {rounds}: {slice_seconds} s without edits")
+                    quiet.append(self.wrk(base, slice_seconds, script))
+                    log(
+                        f"round {number} of {rounds}: {slice_seconds} s with a save every "
+                        f"{self.args.save_interval} s"
+                    )
+                    saver.saving.set()
+                    editing.append(self.wrk(base, slice_seconds, script))
+                    self.pause_saving(saver, base)
+                    if number == 1:
+                        samples["middle"] = worker_rss(process.pid)
                 samples["end"] = worker_rss(process.pid)
             finally:
                 saver.stop()
@@ -548,8 +614,9 @@ class Soak:
         final = shell(self.bench, CHECK_CODE % {"rows": json.dumps(self.rows)})
         self.report.update(
             warmup=warmup,
-            quiet=quiet,
-            editing=editing,
+            quiet=together(quiet),
+            editing=together(editing),
+            slice_seconds=slice_seconds,
             saves=saver.saves,
             expected=dict(saver.last),
             samples=samples,
@@ -620,10 +687,11 @@ def render(report, args):
         f"{args.workers} sync workers, recycling {'on' if args.recycle else 'off'}) on a "
         f"temporary {database} database with the seed, pages cached in {cache}; "
         f"`wrk -t{args.threads} -c{args.connections}` cycling through {len(PAGES) * 2} public "
-        f"pages in both languages: a {args.warmup} s warm-up (with saves), {args.duration} s "
-        f"without edits, then {args.duration} s with an editor saving through the admin every "
-        f"{args.save_interval} s, in turn a forum title, a timeline item, an achievement, a press "
-        "quote and a document section. "
+        f"pages in both languages: a {args.warmup} s warm-up (with saves), then {args.rounds} "
+        f"rounds of {report['slice_seconds']} s without edits and {report['slice_seconds']} s "
+        f"with an editor saving through the admin every {args.save_interval} s, in turn a forum "
+        "title, a timeline item, an achievement, a press quote and a document section; each "
+        "phase's figures are those of its slices together (latency histograms added up). "
         f"Load average (1 min) before: {report['load_before']:.2f}, after: "
         f"{report['load_after']:.2f}.",
         "",
@@ -692,7 +760,7 @@ def render(report, args):
         "",
         "## Worker memory (VmRSS, MB)",
         "",
-        "| worker | after the warm-up | between the phases | end | change | peak (VmHWM) |",
+        "| worker | after the warm-up | after the first round | end | change | peak (VmHWM) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for pid in workers:
@@ -727,6 +795,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--duration", type=int, default=30, help="seconds of each phase: without, with edits"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="slices each phase is run in, alternating"
     )
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
