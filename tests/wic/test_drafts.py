@@ -3,13 +3,14 @@ items, previews and share links, through the admin as an editor uses them and th
 site as a visitor or a reviewer reads it."""
 
 import datetime
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import signing
 from django.test import Client
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import resolve, reverse
+from django.utils import timezone, translation
 from reversion.models import Revision
 
 from events.models import Forum, Session, SessionSpeaker
@@ -433,14 +434,20 @@ def test_a_share_link_shows_the_draft_to_a_reviewer_in_both_languages(
 
 
 def test_a_share_link_is_listed_on_the_form_and_in_the_admin_with_its_maker(editor_client, forum):
-    link, token, _response = make_link(editor_client, forum, days=3)
+    link, _token, _response = make_link(editor_client, forum, days=3)
 
     form = editor_client.get(change_url(forum), **EN)
     listing = editor_client.get(reverse("admin:wic_sharelink_changelist"), **EN)
 
     (item,) = elements(form, "table", class_="wic-share-links")
     assert "Alice Wang" in text(item)
-    assert drafts.share_path(token, "en") in item_html(item)
+    # The address is signed anew when the form is shown (its signature holds the second):
+    # the one listed must open this link's preview.
+    paths = [urlsplit(href).path for href in item_html(item).split()]
+    (english,) = [path for path in paths if path.startswith("/en/preview/")]
+    with translation.override("en"):  # the language prefix resolves in its language
+        token = resolve(english).kwargs["token"]
+    assert drafts.shared_item(token)[0] == link
     assert "Alice Wang" in listing.content.decode() and "valid" in listing.content.decode()
     assert abs(link.expires_at - link.created_at - datetime.timedelta(days=3)).seconds < 5
 
