@@ -54,6 +54,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -425,20 +426,16 @@ def together(runs):
     over their total time, and the percentiles of their added latency histograms."""
     requests = sum(run["requests"] for run in runs)
     seconds = sum(run["requests"] / run["rps"] for run in runs if run["rps"])
-    histogram = {}
+    histogram, statuses = Counter(), Counter()
     for run in runs:
-        for value, count in run["latency"].items():
-            histogram[value] = histogram.get(value, 0) + count
-    statuses = {}
-    for run in runs:
-        for status, count in run["statuses"].items():
-            statuses[status] = statuses.get(status, 0) + count
+        histogram.update(run["latency"])
+        statuses.update(run["statuses"])
     return {
         "requests": requests,
         "rps": requests / seconds if seconds else 0.0,
         "p50": percentile(histogram, 50),
         "p99": percentile(histogram, 99),
-        "statuses": statuses,
+        "statuses": dict(statuses),
     }
 
 
